@@ -1,0 +1,85 @@
+# Local Leaders: the habits of this repository. `make run` and `make test` need nothing else.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+HTMX := static/js/vendor/htmx.min.js
+export LOCALLEADERS_DATABASE_URL ?= sqlite:///localleaders.db
+
+.PHONY: run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
+
+help:
+	@echo "make run    - set up (first time), migrate, load courses and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - lint, then the whole suite on SQLite and on a throwaway PostgreSQL"
+	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make format - ruff format and fix"
+
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(HTMX): package.json package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq npm >/dev/null; } \
+		|| { echo "npm is needed once to fetch htmx from the npm registry: sudo apt-get install npm"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+setup: $(BIN)/.installed $(HTMX)
+
+run: setup
+	$(BIN)/localleaders db upgrade
+	$(BIN)/localleaders courses sync
+	$(BIN)/localleaders demo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/localleaders serve
+
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check platform tests
+	$(BIN)/ruff format --check platform tests
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix platform tests
+	$(BIN)/ruff format platform tests
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+test: setup system-deps lint test-sqlite test-postgres
+	$(BIN)/hadolint Dockerfile
+	@echo "All tests passed on SQLite and PostgreSQL."
+
+test-sqlite: setup
+	LOCALLEADERS_TEST_DATABASE_URL= $(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: setup system-deps
+	$(BIN)/python tests/pgserver.py -- $(BIN)/pytest -q -p no:cacheprovider
+
+i18n: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o platform/localleaders/locales/messages.pot --no-location --omit-header --sort-output .
+	for lang in be ru en; do \
+		if [ -f platform/localleaders/locales/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i platform/localleaders/locales/messages.pot -d platform/localleaders/locales -l $$lang --no-fuzzy-matching --omit-header; \
+		else $(BIN)/pybabel init -i platform/localleaders/locales/messages.pot -d platform/localleaders/locales -l $$lang; fi; \
+	done
+
+lock:
+	rm -rf /tmp/localleaders-lock && $(PYTHON) -m venv /tmp/localleaders-lock
+	/tmp/localleaders-lock/bin/pip install --quiet . && /tmp/localleaders-lock/bin/pip freeze --exclude localleaders > requirements.lock
+	/tmp/localleaders-lock/bin/pip install --quiet '.[test]' && /tmp/localleaders-lock/bin/pip freeze --exclude localleaders | grep -vxFf requirements.lock > requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) node_modules static/js/vendor dist build .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,3 @@
+from localleaders.cli import main
+
+main()

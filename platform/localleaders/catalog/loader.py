@@ -1,0 +1,157 @@
+"""Reads courses/ into validated specs, collecting every problem instead of stopping at one."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from localleaders.catalog.problems import CourseFileError, Problem, problems_from
+from localleaders.catalog.schemas import CourseSpec, LessonSpec, ProgramSpec
+
+SpecT = TypeVar("SpecT", bound=BaseModel)
+PROGRAM_FILE = "program.yaml"
+COURSE_FILE = "course.yaml"
+
+
+@dataclass
+class LoadedLesson:
+    slug: str
+    module_slug: str
+    path: Path
+    spec: LessonSpec
+    body: str
+
+
+@dataclass
+class LoadedCourse:
+    path: Path
+    spec: CourseSpec
+    lessons: dict[str, LoadedLesson] = field(default_factory=dict)
+    content_hash: str = ""
+
+
+@dataclass
+class Catalog:
+    courses: list[LoadedCourse]
+    program: ProgramSpec
+
+
+def _parse_yaml(text: str, file: Path, offset: int, problems: list[Problem]) -> tuple[Any, Any]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + offset if mark is not None else None
+        problems.append(Problem(file, "", f"not valid YAML: {exc}", line))
+        return None, None
+    if not isinstance(data, dict):
+        problems.append(Problem(file, "", "expected a mapping of keys to values", offset + 1))
+        return None, None
+    return node, data
+
+
+def _validate(
+    model: type[SpecT], text: str, file: Path, problems: list[Problem], offset: int = 0
+) -> SpecT | None:
+    node, data = _parse_yaml(text, file, offset, problems)
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, file, node, offset))
+        return None
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """Returns (front matter, body) of a Markdown file that starts with a '---' block."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+    return None
+
+
+def load_lesson(path: Path, problems: list[Problem]) -> tuple[LessonSpec | None, str]:
+    text = path.read_text(encoding="utf-8")
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.append(Problem(path, "", "must start with front matter between '---' lines", 1))
+        return None, ""
+    front, body = parts
+    spec = _validate(LessonSpec, front, path, problems, offset=1)
+    if not body.strip():
+        problems.append(Problem(path, "body", "the lesson has no text after the front matter"))
+    return spec, body
+
+
+def load_course(folder: Path, problems: list[Problem]) -> LoadedCourse | None:
+    course_file = folder / COURSE_FILE
+    spec = _validate(CourseSpec, course_file.read_text(encoding="utf-8"), course_file, problems)
+    if spec is None:
+        return None
+    if spec.slug != folder.name:
+        problems.append(Problem(course_file, "slug", f"must match the folder name {folder.name!r}"))
+    course = LoadedCourse(path=folder, spec=spec)
+    digest = hashlib.sha256(course_file.read_bytes())
+    listed: set[Path] = set()
+    for module in spec.modules:
+        for slug in module.lessons:
+            path = folder / module.slug / f"{slug}.md"
+            listed.add(path)
+            if not path.is_file():
+                problems.append(
+                    Problem(course_file, f"modules.{module.slug}.lessons", f"no file {path.name}")
+                )
+                continue
+            digest.update(path.read_bytes())
+            lesson, body = load_lesson(path, problems)
+            if lesson is not None:
+                course.lessons[slug] = LoadedLesson(slug, module.slug, path, lesson, body)
+    for stray in sorted(set(folder.glob("*/*.md")) - listed):
+        problems.append(Problem(stray, "", "lesson file is not listed in course.yaml"))
+    course.content_hash = digest.hexdigest()
+    return course
+
+
+def load_program(root: Path) -> ProgramSpec:
+    """Only the program rules, for the running app (course files are read by sync)."""
+    problems: list[Problem] = []
+    path = root / PROGRAM_FILE
+    if not path.is_file():
+        raise CourseFileError([Problem(path, "", "program rules file is missing")])
+    program = _validate(ProgramSpec, path.read_text(encoding="utf-8"), path, problems)
+    if program is None:
+        raise CourseFileError(problems)
+    return program
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Loads and validates everything under ``root``; raises CourseFileError listing all problems."""
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise CourseFileError([Problem(root, "", "courses folder not found")])
+    program_file = root / PROGRAM_FILE
+    program = None
+    if program_file.is_file():
+        program = _validate(
+            ProgramSpec, program_file.read_text(encoding="utf-8"), program_file, problems
+        )
+    else:
+        problems.append(Problem(program_file, "", "program rules file is missing"))
+    courses = []
+    for folder in sorted(p for p in root.iterdir() if (p / COURSE_FILE).is_file()):
+        course = load_course(folder, problems)
+        if course is not None:
+            courses.append(course)
+    if problems or program is None:
+        raise CourseFileError(problems)
+    return Catalog(courses=courses, program=program)

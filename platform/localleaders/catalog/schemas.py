@@ -1,0 +1,101 @@
+"""The shape of course files. Unknown keys are errors so that typos do not pass silently."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from localleaders.models.catalog import Track
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ModuleSpec(Strict):
+    slug: Slug
+    title: Title
+    summary: str = ""
+    lessons: list[Slug] = Field(min_length=1)
+
+    @field_validator("lessons")
+    @classmethod
+    def _unique_lessons(cls, value: list[str]) -> list[str]:
+        duplicates = sorted({slug for slug in value if value.count(slug) > 1})
+        if duplicates:
+            raise ValueError(f"lesson listed twice: {', '.join(duplicates)}")
+        return value
+
+
+class CourseSpec(Strict):
+    slug: Slug
+    title: Title
+    track: Track
+    language: str = Field(default="en", pattern=r"^(be|ru|en)$")
+    summary: str = ""
+    modules: list[ModuleSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_slugs(self) -> CourseSpec:
+        modules = [m.slug for m in self.modules]
+        if len(set(modules)) != len(modules):
+            raise ValueError("two modules share a slug")
+        lessons = [slug for m in self.modules for slug in m.lessons]
+        if len(set(lessons)) != len(lessons):
+            raise ValueError("a lesson slug is used in two modules")
+        return self
+
+
+class ChoiceSpec(Strict):
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    correct: bool = False
+
+
+class QuestionSpec(Strict):
+    text: Annotated[str, Field(min_length=1, max_length=1000)]
+    choices: list[ChoiceSpec] = Field(min_length=2, max_length=6)
+    explanation: str = ""
+
+    @field_validator("choices")
+    @classmethod
+    def _one_correct(cls, value: list[ChoiceSpec]) -> list[ChoiceSpec]:
+        if not any(choice.correct for choice in value):
+            raise ValueError("at least one choice must have correct: true")
+        return value
+
+
+class QuizSpec(Strict):
+    pass_percent: int = Field(default=70, ge=1, le=100)
+    points: int = Field(default=0, ge=0, le=1000)
+    questions: list[QuestionSpec] = Field(min_length=1, max_length=30)
+
+
+class LessonSpec(Strict):
+    title: Title
+    minutes: int = Field(default=5, ge=1, le=120)
+    points: int = Field(default=10, ge=0, le=1000)
+    practice: str = ""
+    quiz: QuizSpec | None = None
+
+
+class LevelSpec(Strict):
+    name: Title
+    points: int = Field(ge=0)
+
+
+class ProgramSpec(Strict):
+    levels: list[LevelSpec] = Field(min_length=1)
+
+    @field_validator("levels")
+    @classmethod
+    def _ascending(cls, value: list[LevelSpec]) -> list[LevelSpec]:
+        thresholds = [level.points for level in value]
+        if thresholds[0] != 0:
+            raise ValueError("the first level must start at 0 points")
+        if thresholds != sorted(set(thresholds)):
+            raise ValueError("level thresholds must rise strictly")
+        return value

@@ -1,0 +1,149 @@
+"""The ``localleaders`` command: one sub-command per job an operator or author does."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from localleaders.catalog.loader import load_catalog
+from localleaders.catalog.problems import CourseFileError
+from localleaders.catalog.sync import sync_catalog
+from localleaders.db import Database
+from localleaders.models import Role
+from localleaders.settings import Settings
+
+app = typer.Typer(help="Local Leaders: leadership training for civic leaders.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+courses_app = typer.Typer(help="Course files in courses/.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(courses_app, name="courses")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        typer.echo(f"Settings error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _courses_dir(settings: Settings, path: Path | None) -> Path:
+    from localleaders.web.app import courses_root
+
+    return path or courses_root(settings)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all database migrations (safe to run again)."""
+    from localleaders.migrate import upgrade
+
+    settings = _settings()
+    upgrade(Database(settings.database_url))
+    typer.echo("Database is up to date.")
+
+
+@courses_app.command("validate")
+def courses_validate(
+    path: Annotated[Path | None, typer.Argument(help="Courses folder (default: the configured one)")] = None,
+) -> None:
+    """Check every course file; print each problem with file, line and field."""
+    root = _courses_dir(_settings(), path)
+    try:
+        catalog = load_catalog(root)
+    except CourseFileError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        raise typer.Exit(1) from None
+    lessons = sum(len(course.lessons) for course in catalog.courses)
+    typer.echo(f"OK: {len(catalog.courses)} course(s), {lessons} lesson(s) in {root}")
+
+
+@courses_app.command("sync")
+def courses_sync(
+    path: Annotated[Path | None, typer.Argument(help="Courses folder (default: the configured one)")] = None,
+) -> None:
+    """Validate, then load the course files into the database (idempotent)."""
+    settings = _settings()
+    root = _courses_dir(settings, path)
+    try:
+        catalog = load_catalog(root)
+    except CourseFileError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo("Nothing was changed.", err=True)
+        raise typer.Exit(1) from None
+    db = Database(settings.database_url)
+    with db.session(write=True) as session:
+        report = sync_catalog(session, catalog)
+    for label, items in (("created", report.created), ("updated", report.updated),
+                         ("unpublished", report.unpublished)):  # fmt: skip
+        for item in items:
+            typer.echo(f"{label}: {item}")
+    typer.echo("Courses are up to date." if not report.changed else "Courses synced.")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Option(prompt=True)],
+    display_name: Annotated[str, typer.Option(prompt=True)],
+    role: Annotated[Role, typer.Option()] = Role.learner,
+    password: Annotated[str | None, typer.Option(envvar="LOCALLEADERS_NEW_PASSWORD", help="Read from the environment or asked for; never echoed")] = None,
+) -> None:
+    """Create an account, for example the first admin: --role admin."""
+    from localleaders.services import accounts
+    from localleaders.services.errors import InvalidInput
+
+    settings = _settings()
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db = Database(settings.database_url)
+    try:
+        with db.session(write=True) as session:
+            accounts.register(session, username=username, display_name=display_name,
+                              password=password, role=role)  # fmt: skip
+    except InvalidInput as exc:
+        for field, message in exc.errors.items():
+            typer.echo(f"{field or 'error'}: {message.msgid % message.values if message.values else message.msgid}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Created {role.value} {username!r}.")
+
+
+@app.command("demo")
+def demo() -> None:
+    """Create demo accounts with some progress, if the database has no users yet."""
+    from localleaders.demo import load_demo
+
+    settings = _settings()
+    lines = load_demo(Database(settings.database_url))
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Apply migrations, sync courses, then serve the web app."""
+    import uvicorn
+
+    db_upgrade()
+    courses_sync(None)
+    typer.echo(f"Serving on http://{host}:{port}")
+    uvicorn.run("localleaders.web.app:create_app", factory=True, host=host, port=port,
+                workers=workers,
+                server_header=False, proxy_headers=True, log_level="info")  # fmt: skip
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(app())

@@ -1,0 +1,22 @@
+"""Tables, one module per area. Importing this package registers them all on the metadata."""
+
+from localleaders.models.accounts import Role, User, UserSession
+from localleaders.models.base import metadata
+from localleaders.models.catalog import Course, Lesson, Module, Track
+from localleaders.models.gamification import PointEntry, UserPoints
+from localleaders.models.progress import LessonCompletion, QuizAttempt
+
+__all__ = [
+    "Course",
+    "Lesson",
+    "LessonCompletion",
+    "Module",
+    "PointEntry",
+    "QuizAttempt",
+    "Role",
+    "Track",
+    "User",
+    "UserPoints",
+    "UserSession",
+    "metadata",
+]

@@ -1,0 +1,1 @@
+"""Use cases. Each takes a Session and keyword arguments, and raises domain errors."""

@@ -1,0 +1,70 @@
+"""The application factory: everything is built here from settings, nothing at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
+
+from localleaders.catalog.loader import load_program
+from localleaders.db import Database
+from localleaders.resources import data_dir
+from localleaders.settings import Settings
+from localleaders.web import errors
+from localleaders.web.access import rule_of
+from localleaders.web.middleware import BodyLimit, SameOriginGuard, SecurityHeaders
+from localleaders.web.routes import accounts, learning, pages, profile
+from localleaders.web.templating import Templates
+from localleaders.web.viewer import ViewerMiddleware
+
+
+class CachedStatic(StaticFiles):
+    """Static files are linked with a content digest, so they can be cached for a year."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def courses_root(settings: Settings) -> Path:
+    return settings.courses_dir or data_dir("courses")
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
+    settings = settings or Settings()
+    db = db or Database(settings.database_url)
+    debug = settings.environment == "development"
+    app = FastAPI(title="Local Leaders", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.program = load_program(courses_root(settings))
+    static_dir = data_dir("static")
+    app.state.templates = Templates(data_dir("templates"), static_dir, debug=debug)
+    for module in (pages, accounts, learning, profile):
+        app.include_router(module.router)
+    app.mount("/static", CachedStatic(directory=static_dir), name="static")
+    errors.install(app)
+    _check_every_route_has_a_rule(app)
+    app.add_middleware(ViewerMiddleware, db=db, settings=settings)
+    app.add_middleware(SameOriginGuard)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=800)
+    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
+    return app
+
+
+def _check_every_route_has_a_rule(app: FastAPI) -> None:
+    missing = [
+        route.path
+        for route in app.routes
+        if isinstance(route, APIRoute) and rule_of(route) is None
+    ]
+    if missing:
+        raise RuntimeError(f"routes without an access rule: {', '.join(missing)}")

@@ -1,0 +1,77 @@
+"""Browsing: home, the catalogue, course and lesson pages, language choice, health."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+
+from localleaders.i18n import LOCALES
+from localleaders.services import accounts, catalogue, profile
+from localleaders.web.access import anyone
+from localleaders.web.deps import DbDep, ProgramDep, TemplatesDep, ViewerId
+from localleaders.web.forms import FormLists, first, safe_next
+from localleaders.web.viewer import LANGUAGE_COOKIE
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse, dependencies=[anyone])
+def show_home(
+    request: Request, db: DbDep, templates: TemplatesDep, program: ProgramDep, user_id: ViewerId
+) -> HTMLResponse:
+    with db.session() as session:
+        tracks = catalogue.catalogue(session, user_id=user_id)
+        standing = profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
+    return templates.render(request, "pages/home.html", {"tracks": tracks, "standing": standing})
+
+
+@router.get("/courses", response_class=HTMLResponse, dependencies=[anyone])
+def show_catalogue(
+    request: Request, db: DbDep, templates: TemplatesDep, user_id: ViewerId
+) -> HTMLResponse:
+    with db.session() as session:
+        tracks = catalogue.catalogue(session, user_id=user_id)
+    return templates.render(request, "pages/catalogue.html", {"tracks": tracks})
+
+
+@router.get("/courses/{slug}", response_class=HTMLResponse, dependencies=[anyone])
+def show_course(
+    request: Request, slug: str, db: DbDep, templates: TemplatesDep, user_id: ViewerId
+) -> HTMLResponse:
+    with db.session() as session:
+        outline = catalogue.course_outline(session, slug=slug, user_id=user_id)
+    return templates.render(request, "pages/course.html", {"outline": outline})
+
+
+@router.get("/courses/{course}/{slug}", response_class=HTMLResponse, dependencies=[anyone])
+def show_lesson(
+    request: Request, course: str, slug: str, db: DbDep, templates: TemplatesDep,
+    program: ProgramDep, user_id: ViewerId, earned: int = 0,
+) -> HTMLResponse:  # fmt: skip
+    with db.session() as session:
+        page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user_id)
+        standing = profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
+    context = {"page": page, "standing": standing, "earned": max(0, min(earned, 10_000))}
+    return templates.render(request, "pages/lesson.html", context)
+
+
+@router.post("/language", dependencies=[anyone])
+def choose_language(request: Request, form: FormLists, db: DbDep) -> RedirectResponse:
+    locale = first(form, "locale")
+    locale = locale if locale in LOCALES else request.app.state.settings.default_locale
+    user = request.state.user
+    if user is not None:
+        with db.session(write=True) as session:
+            accounts.set_locale(session, user=session.merge(user), locale=locale)
+    response = RedirectResponse(safe_next(first(form, "next")), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE, locale, max_age=365 * 86400, secure=True, httponly=True, samesite="lax"
+    )
+    return response
+
+
+@router.get("/healthz", dependencies=[anyone])
+def health(db: DbDep) -> PlainTextResponse:
+    with db.session() as session:
+        accounts.count_users(session)
+    return PlainTextResponse("ok")

@@ -1,0 +1,21 @@
+"""The learner's own profile: points, level and what earned them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from localleaders.services import profile
+from localleaders.web.access import CurrentUser, signed_in
+from localleaders.web.deps import DbDep, ProgramDep, TemplatesDep
+
+router = APIRouter()
+
+
+@router.get("/profile", response_class=HTMLResponse, dependencies=[signed_in])
+def show_profile(
+    request: Request, user: CurrentUser, db: DbDep, templates: TemplatesDep, program: ProgramDep
+) -> HTMLResponse:
+    with db.session() as session:
+        view = profile.profile(session, user=user, levels=program.levels)
+    return templates.render(request, "pages/profile.html", {"view": view})

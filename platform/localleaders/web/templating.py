@@ -1,0 +1,134 @@
+"""Jinja2 set-up: per-request translations, cache-busted static URLs, full page or one block.
+
+An htmx request (``HX-Request: true`` and not a history restore) gets only the named
+block of the page template; everything else gets the whole page. ``Vary: HX-Request``
+keeps caches from mixing the two.
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+from jinja2_fragments import render_block
+
+from localleaders.i18n import LANGUAGE_NAMES, LOCALES, Message, N_, translations_for
+
+TRACK_NAMES = {
+    "grassroots": Message(N_("Grassroots leaders")),
+    "youth": Message(N_("Youth")),
+    "women": Message(N_("Women leaders")),
+}
+REASON_NAMES = {
+    "lesson_completed": Message(N_("Lesson completed")),
+    "quiz_passed": Message(N_("Quiz passed")),
+}
+
+
+def is_htmx(request: Request) -> bool:
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    translations: gettext.NullTranslations = context["translations"]
+    return translations.gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    translations: gettext.NullTranslations = context["translations"]
+    return translations.ngettext(singular, plural, n)
+
+
+@pass_context
+def _translate_message(context: Context, message: Message | None) -> str:
+    if message is None:
+        return ""
+    return message.translate(context["translations"])
+
+
+@pass_context
+def _number(context: Context, value: int) -> str:
+    return format_decimal(value, locale=context["locale"])
+
+
+@pass_context
+def _datetime(context: Context, value: datetime, format: str = "medium") -> str:
+    return babel_format_datetime(value, format=format, locale=context["locale"])
+
+
+class Templates:
+    def __init__(self, directory: Path, static_dir: Path, *, debug: bool) -> None:
+        self.static_dir = static_dir
+        self.env = Environment(
+            loader=FileSystemLoader(directory),
+            autoescape=select_autoescape(["html", "xml", "svg"]),
+            extensions=["jinja2.ext.i18n"],
+            undefined=StrictUndefined,
+            auto_reload=debug,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals.update(
+            static=self.static_url, languages=LANGUAGE_NAMES, track_names=TRACK_NAMES,
+            reason_names=REASON_NAMES,
+        )  # fmt: skip
+        self.env.filters.update(t=_translate_message, number=_number, datetime=_datetime)
+
+    def static_url(self, path: str) -> str:
+        return f"/static/{path}?v={_file_digest(self.static_dir / path)}"
+
+    def render(
+        self, request: Request, template: str, context: Mapping[str, Any] | None = None, *,
+        block: str | None = None, status_code: int = 200, headers: Mapping[str, str] | None = None,
+    ) -> HTMLResponse:  # fmt: skip
+        full = self.context(request, context or {})
+        if block is not None and is_htmx(request):
+            html = render_block(self.env, template, block, full)
+        else:
+            html = self.env.get_template(template).render(full)
+        response = HTMLResponse(html, status_code=status_code, headers=dict(headers or {}))
+        response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
+        response.headers["Content-Language"] = full["locale"]
+        return response
+
+    @staticmethod
+    def context(request: Request, extra: Mapping[str, Any]) -> dict[str, Any]:
+        locale = getattr(request.state, "locale", None) or request.app.state.settings.default_locale
+        return {
+            "request": request,
+            "viewer": getattr(request.state, "user", None),
+            "locale": locale if locale in LOCALES else "en",
+            "translations": translations_for(locale),
+            "settings": request.app.state.settings,
+            "errors": {},
+            "values": {},
+            "result": None,
+            "earned": 0,
+            "standing": None,
+            **extra,
+        }
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    except FileNotFoundError:
+        return "missing"

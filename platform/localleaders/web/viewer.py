@@ -1,0 +1,78 @@
+"""Works out who is asking and in which language, once per request, before any route runs.
+
+Doing it here (not in a route dependency) means error pages, 404s included, know the
+viewer and their language too. The database work runs in the thread pool.
+"""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from localleaders.db import Database
+from localleaders.i18n import LOCALES, negotiate
+from localleaders.models import User
+from localleaders.services import sessions
+from localleaders.settings import Settings
+
+SESSION_COOKIE = "__Host-session"
+LANGUAGE_COOKIE = "lang"
+
+
+def read_cookie(headers: Headers, name: str) -> str | None:
+    raw = headers.get("cookie")
+    if not raw:
+        return None
+    try:
+        jar: SimpleCookie = SimpleCookie(raw)
+    except Exception:  # a malformed cookie header from some client: treat as no cookie
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+def find_user(db: Database, settings: Settings, token: str) -> tuple[User, int] | None:
+    policy = sessions.SessionPolicy(settings.session_idle, settings.session_absolute)
+    with db.session() as session:
+        found = sessions.lookup(session, token=token, policy=policy)
+    if found is None:
+        return None
+    user, user_session = found
+    assert user_session.id is not None
+    if sessions.needs_touch(user_session):
+        with db.session(write=True) as session:
+            sessions.touch(session, session_id=user_session.id)
+    return user, user_session.id
+
+
+class ViewerMiddleware:
+    def __init__(self, app: ASGIApp, *, db: Database, settings: Settings) -> None:
+        self.app = app
+        self.db = db
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        state = scope.setdefault("state", {})
+        token = read_cookie(headers, SESSION_COOKIE)
+        found = await run_in_threadpool(find_user, self.db, self.settings, token) if token else None
+        user = found[0] if found else None
+        state["user"] = user
+        state["session_id"] = found[1] if found else None
+        state["session_token"] = token if found else None
+        state["locale"] = self.locale_for(user, headers)
+        await self.app(scope, receive, send)
+
+    def locale_for(self, user: User | None, headers: Headers) -> str:
+        if user is not None and user.locale in LOCALES:
+            return user.locale
+        cookie = read_cookie(headers, LANGUAGE_COOKIE)
+        if cookie in LOCALES:
+            return cookie
+        return negotiate(headers.get("accept-language", ""), self.settings.default_locale)
