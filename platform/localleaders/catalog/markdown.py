@@ -1,4 +1,4 @@
-"""Lesson Markdown to safe HTML: CommonMark without raw HTML, then sanitised by nh3."""
+"""Lesson Markdown to safe HTML: CommonMark, then nh3 removes any tag or attribute not allowed."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _ALLOWED_TAGS = {
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
 
 
 def render_markdown(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -9,6 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 from starlette.types import Scope
 
 from localleaders.catalog.loader import load_program
@@ -60,11 +62,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     return app
 
 
+def api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Every APIRoute, also those of included routers (FastAPI keeps them as branches)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from api_routes(included.routes)
+
+
 def _check_every_route_has_a_rule(app: FastAPI) -> None:
-    missing = [
-        route.path
-        for route in app.routes
-        if isinstance(route, APIRoute) and rule_of(route) is None
-    ]
+    missing = [route.path for route in api_routes(app.routes) if rule_of(route) is None]
     if missing:
         raise RuntimeError(f"routes without an access rule: {', '.join(missing)}")

@@ -1,0 +1,51 @@
+"""The same award arriving 50 times at once is recorded exactly once (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from localleaders.models import LessonCompletion, PointEntry, UserPoints
+from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
+from tests.integration.test_learning import quiz_answers, quiz_lesson_points
+
+ATTEMPTS = 50
+
+
+async def _fire(app: FastAPI, cookies: httpx.Cookies, url: str, data: dict | None) -> list[int]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver", cookies=cookies) as client:
+        responses = await asyncio.gather(
+            *(client.post(url, data=data, headers={"HX-Request": "true"}) for _ in range(ATTEMPTS))
+        )
+    return [response.status_code for response in responses]
+
+
+def _ledger(session: Session, user_id: int | None) -> tuple[int, int, int]:
+    entries = session.exec(select(func.count()).select_from(PointEntry).where(PointEntry.user_id == user_id)).one()
+    total = session.exec(select(UserPoints.total).where(UserPoints.user_id == user_id)).one()
+    summed = session.exec(select(func.sum(PointEntry.amount)).where(PointEntry.user_id == user_id)).one()
+    return entries, total, summed
+
+
+def test_fifty_simultaneous_completions_award_once(app: FastAPI, client: TestClient, users: Users, session: Session) -> None:
+    user = users.login(client)
+    statuses = asyncio.run(_fire(app, client.cookies, f"/courses/{COURSE}/{PLAIN_LESSON}/complete", None))
+    assert statuses == [200] * ATTEMPTS
+    entries, total, summed = _ledger(session, user.id)
+    assert entries == 1 and total == summed == 15
+    completions = session.exec(select(func.count()).select_from(LessonCompletion)).one()
+    assert completions == 1
+
+
+def test_fifty_simultaneous_quiz_passes_award_once(app: FastAPI, client: TestClient, users: Users, session: Session) -> None:
+    user = users.login(client)
+    answers = quiz_answers(session, right=True)
+    statuses = asyncio.run(_fire(app, client.cookies, f"/courses/{COURSE}/{QUIZ_LESSON}/quiz", answers))
+    assert statuses == [200] * ATTEMPTS
+    entries, total, summed = _ledger(session, user.id)
+    assert entries == 2 and total == summed == quiz_lesson_points(session)
