@@ -33,10 +33,8 @@ COPY templates ./templates
 COPY static ./static
 COPY courses ./courses
 COPY --from=assets /assets/static/js/vendor/htmx.min.js ./static/js/vendor/htmx.min.js
-# The wheel ships compiled translations (.mo), which are build output: compile each catalogue.
-RUN find platform -path '*/locales/*' -name '*.po' -exec \
-        sh -c 'for po; do pybabel compile -i "$po" -o "${po%.po}.mo" || exit 1; done' sh {} + \
-    && pip wheel . --no-deps --no-cache-dir -w /dist \
+# Translations ship as .po files and are compiled in memory at start-up.
+RUN pip wheel . --no-deps --no-cache-dir -w /dist \
     && pip install --no-cache-dir --no-deps /dist/*.whl
 
 

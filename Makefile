@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 HTMX := static/js/vendor/htmx.min.js
+POT := /tmp/localleaders-messages.pot
 export LOCALLEADERS_DATABASE_URL ?= sqlite:///localleaders.db
 
 .PHONY: run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
@@ -69,11 +70,11 @@ test-postgres: setup system-deps
 	$(BIN)/python tests/pgserver.py -- $(BIN)/pytest -q -p no:cacheprovider
 
 i18n: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -o platform/localleaders/locales/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o $(POT) --no-location --omit-header --sort-output .
 	for lang in be ru en; do \
 		if [ -f platform/localleaders/locales/$$lang/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel update -i platform/localleaders/locales/messages.pot -d platform/localleaders/locales -l $$lang --no-fuzzy-matching --omit-header; \
-		else $(BIN)/pybabel init -i platform/localleaders/locales/messages.pot -d platform/localleaders/locales -l $$lang; fi; \
+			$(BIN)/pybabel update -i $(POT) -d platform/localleaders/locales -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+		else $(BIN)/pybabel init -i $(POT) -d platform/localleaders/locales -l $$lang; fi; \
 	done
 
 lock:

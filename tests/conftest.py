@@ -127,9 +127,10 @@ class Users:
     def login(self, client: TestClient, role: Role = Role.learner, **fields: Any) -> User:
         user = self.create(role, **fields)
         response = client.post(
-            "/login", data={"username": user.username, "password": PASSWORD},
+            "/login",
+            data={"username": user.username, "password": PASSWORD},
             follow_redirects=False,
-        )  # fmt: skip
+        )
         assert response.status_code == 303, response.text
         return user
 

@@ -16,7 +16,9 @@ from localleaders.db import Database
 from localleaders.models import Role
 from localleaders.settings import Settings
 
-app = typer.Typer(help="Local Leaders: leadership training for civic leaders.", no_args_is_help=True)
+app = typer.Typer(
+    help="Local Leaders: leadership training for civic leaders.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 courses_app = typer.Typer(help="Course files in courses/.", no_args_is_help=True)
@@ -51,7 +53,9 @@ def db_upgrade() -> None:
 
 @courses_app.command("validate")
 def courses_validate(
-    path: Annotated[Path | None, typer.Argument(help="Courses folder (default: the configured one)")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Courses folder (default: the configured one)")
+    ] = None,
 ) -> None:
     """Check every course file; print each problem with file, line and field."""
     root = _courses_dir(_settings(), path)
@@ -68,7 +72,9 @@ def courses_validate(
 
 @courses_app.command("sync")
 def courses_sync(
-    path: Annotated[Path | None, typer.Argument(help="Courses folder (default: the configured one)")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Courses folder (default: the configured one)")
+    ] = None,
 ) -> None:
     """Validate, then load the course files into the database (idempotent)."""
     settings = _settings()
@@ -83,8 +89,11 @@ def courses_sync(
     db = Database(settings.database_url)
     with db.session(write=True) as session:
         report = sync_catalog(session, catalog)
-    for label, items in (("created", report.created), ("updated", report.updated),
-                         ("unpublished", report.unpublished)):  # fmt: skip
+    for label, items in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("unpublished", report.unpublished),
+    ):
         for item in items:
             typer.echo(f"{label}: {item}")
     typer.echo("Courses are up to date." if not report.changed else "Courses synced.")
@@ -95,7 +104,13 @@ def users_create(
     username: Annotated[str, typer.Option(prompt=True)],
     display_name: Annotated[str, typer.Option(prompt=True)],
     role: Annotated[Role, typer.Option()] = Role.learner,
-    password: Annotated[str | None, typer.Option(envvar="LOCALLEADERS_NEW_PASSWORD", help="Read from the environment or asked for; never echoed")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="LOCALLEADERS_NEW_PASSWORD",
+            help="Read from the environment or asked for; never echoed",
+        ),
+    ] = None,
 ) -> None:
     """Create an account, for example the first admin: --role admin."""
     from localleaders.services import accounts
@@ -107,11 +122,15 @@ def users_create(
     db = Database(settings.database_url)
     try:
         with db.session(write=True) as session:
-            accounts.register(session, username=username, display_name=display_name,
-                              password=password, role=role)  # fmt: skip
+            accounts.register(
+                session, username=username, display_name=display_name, password=password, role=role
+            )
     except InvalidInput as exc:
         for field, message in exc.errors.items():
-            typer.echo(f"{field or 'error'}: {message.msgid % message.values if message.values else message.msgid}", err=True)
+            typer.echo(
+                f"{field or 'error'}: {message.msgid % message.values if message.values else message.msgid}",
+                err=True,
+            )
         raise typer.Exit(1) from None
     typer.echo(f"Created {role.value} {username!r}.")
 
@@ -139,9 +158,16 @@ def serve(
     db_upgrade()
     courses_sync(None)
     typer.echo(f"Serving on http://{host}:{port}")
-    uvicorn.run("localleaders.web.app:create_app", factory=True, host=host, port=port,
-                workers=workers,
-                server_header=False, proxy_headers=True, log_level="info")  # fmt: skip
+    uvicorn.run(
+        "localleaders.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        server_header=False,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 def main() -> None:

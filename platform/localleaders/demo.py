@@ -11,7 +11,7 @@ from localleaders.db import Database
 from localleaders.models import Lesson, Role
 from localleaders.services import accounts, learning
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed to the operator on purpose
+DEMO_PASSWORD = "demo-password-2026"
 DEMO_USERS = [
     ("admin", "Programme staff", Role.admin, 0),
     ("trainer", "Trainer Alesia", Role.trainer, 0),
@@ -38,7 +38,9 @@ def load_demo(db: Database) -> list[str]:
             for lesson in lessons[:completed]:
                 course = lesson.course_id
                 slug = _course_slug(session, course)
-                learning.complete_lesson(session, user_id=user.id, course_slug=slug, slug=lesson.slug)
+                learning.complete_lesson(
+                    session, user_id=user.id, course_slug=slug, slug=lesson.slug
+                )
     lines = ["Demo accounts (password for all: " + DEMO_PASSWORD + "):"]
     lines += [f"  {username:<8} {role.value}" for username, _name, role, _done in DEMO_USERS]
     return lines

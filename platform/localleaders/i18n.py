@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ LANGUAGE_NAMES = {"be": "Беларуская", "ru": "Русский", "en": "E
 DOMAIN = "messages"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     return message
 
 
@@ -47,7 +47,7 @@ def _compile(po_path: Path) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations_for(locale: str, root: Path | None = None) -> gettext.NullTranslations:
     po_path = (root or locales_dir()) / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if locale == "en" or not po_path.is_file():
@@ -55,7 +55,7 @@ def translations_for(locale: str, root: Path | None = None) -> gettext.NullTrans
     return _compile(po_path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def babel_locale(locale: str) -> Locale:
     return Locale.parse(locale)
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused in production
+DEFAULT_SECRET = "dev-only-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -24,7 +24,6 @@ class Settings(BaseSettings):
     session_absolute_days: int = Field(default=60, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     registration_open: bool = True
-    demo_data: bool = False
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

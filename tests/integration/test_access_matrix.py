@@ -9,12 +9,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from tests.conftest import COURSE, PLAIN_LESSON, Users
 
 from localleaders.models import Role
 from localleaders.settings import Settings
 from localleaders.web.access import rule_of
 from localleaders.web.app import api_routes, create_app
-from tests.conftest import COURSE, PLAIN_LESSON, Users
 
 SAMPLE_PATHS = {
     "/courses/{slug}": f"/courses/{COURSE}",
@@ -58,16 +58,24 @@ def test_access_matrix(app: FastAPI, users: Users) -> None:
                 url = SAMPLE_PATHS.get(path, path)
                 response = client.request(method, url, follow_redirects=False)
                 denied = response.status_code in (401, 403) or (
-                    response.status_code == 303 and response.headers["location"].startswith("/login")
+                    response.status_code == 303
+                    and response.headers["location"].startswith("/login")
                 )
-                assert denied is not allowed(route, viewer), (method, path, viewer, response.status_code)
+                assert denied is not allowed(route, viewer), (
+                    method,
+                    path,
+                    viewer,
+                    response.status_code,
+                )
                 checked += 1
     assert checked >= 4 * 10
 
 
 def test_logout_and_language_rules(client: TestClient, users: Users) -> None:
     assert client.post("/logout", follow_redirects=False).status_code == 401
-    assert client.post("/language", data={"locale": "ru"}, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/language", data={"locale": "ru"}, follow_redirects=False).status_code == 303
+    )
     users.login(client)
     assert client.post("/logout", follow_redirects=False).status_code == 303
 

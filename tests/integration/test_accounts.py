@@ -8,13 +8,19 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
+from tests.conftest import PASSWORD, Users
 
 from localleaders.models import User, UserSession
 from localleaders.models.base import utcnow
 from localleaders.services import sessions
-from tests.conftest import PASSWORD, Users
+from localleaders.settings import Settings
 
-GOOD = {"username": "maple.street", "display_name": "Maple", "password": "twelve chars ok", "email": ""}
+GOOD = {
+    "username": "maple.street",
+    "display_name": "Maple",
+    "password": "twelve chars ok",
+    "email": "",
+}
 
 
 def user_count(session: Session) -> int:
@@ -26,7 +32,9 @@ def field_error(html: str, name: str) -> str:
     return node.get_text(strip=True) if node else ""
 
 
-def test_register_logs_in_and_sets_a_host_only_secure_cookie(client: TestClient, session: Session) -> None:
+def test_register_logs_in_and_sets_a_host_only_secure_cookie(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
     response = client.post("/register", data=GOOD, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/courses"
     cookie = response.headers["set-cookie"]
@@ -38,7 +46,10 @@ def test_register_logs_in_and_sets_a_host_only_secure_cookie(client: TestClient,
     assert user.email is None and user.password_hash.startswith("$argon2id$")
     stored = session.exec(select(UserSession)).one()
     token = cookie.split(";")[0].split("=", 1)[1]
-    assert stored.token_hash == sessions.hash_token(token) and token not in stored.token_hash
+    assert (
+        stored.token_hash == sessions.hash_token(token, settings.secret_key.encode())
+        and token not in stored.token_hash
+    )
     assert client.get("/profile").status_code == 200
 
 
@@ -69,7 +80,9 @@ def test_register_rejects_bad_input_and_changes_nothing(
 
 
 def test_register_error_with_htmx_returns_only_the_form(client: TestClient) -> None:
-    response = client.post("/register", data={**GOOD, "password": "short"}, headers={"HX-Request": "true"})
+    response = client.post(
+        "/register", data={**GOOD, "password": "short"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 422
     soup = BeautifulSoup(response.text, "html.parser")
     assert soup.select_one("form#register-form") is not None and soup.select_one("header") is None
@@ -84,9 +97,16 @@ def test_username_is_unique_case_insensitively(client: TestClient, users: Users)
 
 def test_long_unicode_password_works(client: TestClient) -> None:
     password = "Мая мова — мой пароль, і гэта добра! 🌻" * 10
-    assert client.post("/register", data={**GOOD, "password": password}, follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            "/register", data={**GOOD, "password": password}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     client.post("/logout")
-    response = client.post("/login", data={"username": GOOD["username"], "password": password}, follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": GOOD["username"], "password": password}, follow_redirects=False
+    )
     assert response.status_code == 303
 
 
@@ -100,11 +120,16 @@ def test_login_failure_is_generic(client: TestClient, users: Users) -> None:
 
 def test_login_redirects_only_to_local_paths(client: TestClient, users: Users) -> None:
     user = users.create()
-    for target, expected in (("/profile", "/profile"), ("https://evil.example/", "/"), ("//evil.example", "/")):
+    for target, expected in (
+        ("/profile", "/profile"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+    ):
         response = client.post(
-            "/login", data={"username": user.username, "password": PASSWORD, "next": target},
+            "/login",
+            data={"username": user.username, "password": PASSWORD, "next": target},
             follow_redirects=False,
-        )  # fmt: skip
+        )
         assert response.headers["location"] == expected
 
 
@@ -132,13 +157,17 @@ def test_deactivated_account_is_logged_out(client: TestClient, users: Users, db)
 
 
 def test_change_password_ends_other_sessions(app, users: Users, session: Session) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(app, base_url="https://testserver") as phone, TestClient(app, base_url="https://testserver") as laptop:
+    with (
+        TestClient(app, base_url="https://testserver") as phone,
+        TestClient(app, base_url="https://testserver") as laptop,
+    ):
         user = users.login(phone)
         laptop.post("/login", data={"username": user.username, "password": PASSWORD})
         response = phone.post(
-            "/account/password", data={"current_password": PASSWORD, "new_password": "a brand new passphrase"},
+            "/account/password",
+            data={"current_password": PASSWORD, "new_password": "a brand new passphrase"},
             follow_redirects=False,
-        )  # fmt: skip
+        )
         assert response.status_code == 303
         assert phone.get("/account").status_code == 200
         assert laptop.get("/account", follow_redirects=False).status_code == 303
@@ -147,26 +176,43 @@ def test_change_password_ends_other_sessions(app, users: Users, session: Session
 
 def test_change_password_rejects_wrong_current(client: TestClient, users: Users) -> None:
     users.login(client)
-    response = client.post("/account/password", data={"current_password": "not it at all", "new_password": "short"})
+    response = client.post(
+        "/account/password", data={"current_password": "not it at all", "new_password": "short"}
+    )
     assert response.status_code == 422
     assert "not your current password" in field_error(response.text, "current_password")
     assert "at least 12" in field_error(response.text, "new_password")
 
 
 def test_sessions_are_listed_and_revocable(app, users: Users, session: Session) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(app, base_url="https://testserver") as phone, TestClient(app, base_url="https://testserver") as laptop:
+    with (
+        TestClient(app, base_url="https://testserver") as phone,
+        TestClient(app, base_url="https://testserver") as laptop,
+    ):
         user = users.login(phone, display_name="Phone user")
-        laptop.post("/login", data={"username": user.username, "password": PASSWORD}, headers={"User-Agent": "Laptop"})
+        laptop.post(
+            "/login",
+            data={"username": user.username, "password": PASSWORD},
+            headers={"User-Agent": "Laptop"},
+        )
         page = BeautifulSoup(phone.get("/account").text, "html.parser")
         rows = page.select("table tbody tr")
         assert len(rows) == 2
-        laptop_id = session.exec(select(UserSession.id).where(UserSession.user_agent == "Laptop")).one()
-        assert phone.post(f"/account/sessions/{laptop_id}/revoke", follow_redirects=False).status_code == 303
+        laptop_id = session.exec(
+            select(UserSession.id).where(UserSession.user_agent == "Laptop")
+        ).one()
+        assert (
+            phone.post(f"/account/sessions/{laptop_id}/revoke", follow_redirects=False).status_code
+            == 303
+        )
         assert laptop.get("/profile", follow_redirects=False).status_code == 303
 
 
 def test_cannot_revoke_someone_elses_session(app, users: Users, session: Session) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(app, base_url="https://testserver") as mine, TestClient(app, base_url="https://testserver") as theirs:
+    with (
+        TestClient(app, base_url="https://testserver") as mine,
+        TestClient(app, base_url="https://testserver") as theirs,
+    ):
         users.login(mine)
         other = users.login(theirs)
         their_id = session.exec(select(UserSession.id).where(UserSession.user_id == other.id)).one()
@@ -182,7 +228,12 @@ def test_sessions_expire_when_idle_and_absolutely(db, users: Users) -> None:  # 
     with db.session() as read:
         now = utcnow()
         assert sessions.lookup(read, token=token, policy=policy, now=now) is not None
-        assert sessions.lookup(read, token=token, policy=policy, now=now + timedelta(hours=2)) is None
+        assert (
+            sessions.lookup(read, token=token, policy=policy, now=now + timedelta(hours=2)) is None
+        )
         assert sessions.lookup(read, token="forged", policy=policy, now=now) is None
         long_policy = sessions.SessionPolicy(idle=timedelta(days=30), absolute=timedelta(days=2))
-        assert sessions.lookup(read, token=token, policy=long_policy, now=now + timedelta(days=3)) is None
+        assert (
+            sessions.lookup(read, token=token, policy=long_policy, now=now + timedelta(days=3))
+            is None
+        )

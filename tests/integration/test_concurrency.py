@@ -8,17 +8,19 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
-
-from localleaders.models import LessonCompletion, PointEntry, UserPoints
 from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
 from tests.integration.test_learning import quiz_answers, quiz_lesson_points
+
+from localleaders.models import LessonCompletion, PointEntry, UserPoints
 
 ATTEMPTS = 50
 
 
 async def _fire(app: FastAPI, cookies: httpx.Cookies, url: str, data: dict | None) -> list[int]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="https://testserver", cookies=cookies) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="https://testserver", cookies=cookies
+    ) as client:
         responses = await asyncio.gather(
             *(client.post(url, data=data, headers={"HX-Request": "true"}) for _ in range(ATTEMPTS))
         )
@@ -26,15 +28,23 @@ async def _fire(app: FastAPI, cookies: httpx.Cookies, url: str, data: dict | Non
 
 
 def _ledger(session: Session, user_id: int | None) -> tuple[int, int, int]:
-    entries = session.exec(select(func.count()).select_from(PointEntry).where(PointEntry.user_id == user_id)).one()
+    entries = session.exec(
+        select(func.count()).select_from(PointEntry).where(PointEntry.user_id == user_id)
+    ).one()
     total = session.exec(select(UserPoints.total).where(UserPoints.user_id == user_id)).one()
-    summed = session.exec(select(func.sum(PointEntry.amount)).where(PointEntry.user_id == user_id)).one()
+    summed = session.exec(
+        select(func.sum(PointEntry.amount)).where(PointEntry.user_id == user_id)
+    ).one()
     return entries, total, summed
 
 
-def test_fifty_simultaneous_completions_award_once(app: FastAPI, client: TestClient, users: Users, session: Session) -> None:
+def test_fifty_simultaneous_completions_award_once(
+    app: FastAPI, client: TestClient, users: Users, session: Session
+) -> None:
     user = users.login(client)
-    statuses = asyncio.run(_fire(app, client.cookies, f"/courses/{COURSE}/{PLAIN_LESSON}/complete", None))
+    statuses = asyncio.run(
+        _fire(app, client.cookies, f"/courses/{COURSE}/{PLAIN_LESSON}/complete", None)
+    )
     assert statuses == [200] * ATTEMPTS
     entries, total, summed = _ledger(session, user.id)
     assert entries == 1 and total == summed == 15
@@ -42,10 +52,14 @@ def test_fifty_simultaneous_completions_award_once(app: FastAPI, client: TestCli
     assert completions == 1
 
 
-def test_fifty_simultaneous_quiz_passes_award_once(app: FastAPI, client: TestClient, users: Users, session: Session) -> None:
+def test_fifty_simultaneous_quiz_passes_award_once(
+    app: FastAPI, client: TestClient, users: Users, session: Session
+) -> None:
     user = users.login(client)
     answers = quiz_answers(session, right=True)
-    statuses = asyncio.run(_fire(app, client.cookies, f"/courses/{COURSE}/{QUIZ_LESSON}/quiz", answers))
+    statuses = asyncio.run(
+        _fire(app, client.cookies, f"/courses/{COURSE}/{QUIZ_LESSON}/quiz", answers)
+    )
     assert statuses == [200] * ATTEMPTS
     entries, total, summed = _ledger(session, user.id)
     assert entries == 2 and total == summed == quiz_lesson_points(session)

@@ -7,9 +7,9 @@ import json
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
+from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
 
 from localleaders.models import LessonCompletion, PointEntry, QuizAttempt, UserPoints
-from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
 
 LESSON_URL = f"/courses/{COURSE}/{PLAIN_LESSON}"
 QUIZ_URL = f"/courses/{COURSE}/{QUIZ_LESSON}"
@@ -69,7 +69,9 @@ def test_lesson_page_renders_sanitised_body_and_navigation(client: TestClient) -
     assert page.select_one("form.quiz-form") is None  # anonymous: asked to log in
 
 
-def test_complete_without_js_redirects_and_awards_once(client: TestClient, users: Users, session: Session) -> None:
+def test_complete_without_js_redirects_and_awards_once(
+    client: TestClient, users: Users, session: Session
+) -> None:
     user = users.login(client)
     response = client.post(f"{LESSON_URL}/complete", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == f"{LESSON_URL}?earned=15"
@@ -83,22 +85,33 @@ def test_complete_without_js_redirects_and_awards_once(client: TestClient, users
     assert points(session, user.id) == 15
 
 
-def test_complete_with_htmx_returns_the_status_fragment_and_a_toast(client: TestClient, users: Users) -> None:
+def test_complete_with_htmx_returns_the_status_fragment_and_a_toast(
+    client: TestClient, users: Users
+) -> None:
     users.login(client)
     response = client.post(f"{LESSON_URL}/complete", headers={"HX-Request": "true"})
     assert response.status_code == 200
     fragment = soup(response.text)
-    assert fragment.select_one("section#lesson-status") is not None and fragment.select_one("header") is None
-    assert json.loads(response.headers["HX-Trigger"]) == {"earned": {"points": 15, "levelUp": False}}
+    assert (
+        fragment.select_one("section#lesson-status") is not None
+        and fragment.select_one("header") is None
+    )
+    assert json.loads(response.headers["HX-Trigger"]) == {
+        "earned": {"points": 15, "levelUp": False}
+    }
     assert "HX-Request" in response.headers["vary"]
 
 
 def test_history_restore_gets_the_full_page(client: TestClient) -> None:
-    response = client.get(LESSON_URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    response = client.get(
+        LESSON_URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
     assert soup(response.text).select_one("header.site-header") is not None
 
 
-def test_quiz_lesson_cannot_be_completed_without_the_quiz(client: TestClient, users: Users, session: Session) -> None:
+def test_quiz_lesson_cannot_be_completed_without_the_quiz(
+    client: TestClient, users: Users, session: Session
+) -> None:
     user = users.login(client)
     response = client.post(f"{QUIZ_URL}/complete")
     assert response.status_code == 409 and "Pass the quiz" in response.text
@@ -113,7 +126,9 @@ def test_failing_then_passing_a_quiz(client: TestClient, users: Users, session: 
     assert page.select_one(".quiz-result--fail") is not None
     assert page.select_one(".choices-review") is None  # right answers stay hidden until passed
     assert points(session, user.id) == 0
-    passed = client.post(f"{QUIZ_URL}/quiz", data=quiz_answers(session, right=True), headers={"HX-Request": "true"})
+    passed = client.post(
+        f"{QUIZ_URL}/quiz", data=quiz_answers(session, right=True), headers={"HX-Request": "true"}
+    )
     page = soup(passed.text)
     assert page.select_one(".quiz-result--pass") is not None
     assert page.select(".explanation") and page.select(".choices-review .is-correct")
@@ -127,7 +142,9 @@ def test_failing_then_passing_a_quiz(client: TestClient, users: Users, session: 
     assert session.exec(select(LessonCompletion).where(LessonCompletion.user_id == user.id)).one()
 
 
-def test_quiz_with_missing_answers_is_422_and_records_nothing(client: TestClient, users: Users, session: Session) -> None:
+def test_quiz_with_missing_answers_is_422_and_records_nothing(
+    client: TestClient, users: Users, session: Session
+) -> None:
     users.login(client)
     answers = quiz_answers(session, right=True)
     answers.pop("q1")
@@ -135,11 +152,17 @@ def test_quiz_with_missing_answers_is_422_and_records_nothing(client: TestClient
     response = client.post(f"{QUIZ_URL}/quiz", data=answers, headers={"HX-Request": "true"})
     assert response.status_code == 422
     page = soup(response.text)
-    assert page.select_one("#q0-error") and page.select_one("#q1-error") and not page.select_one("#q2-error")
+    assert (
+        page.select_one("#q0-error")
+        and page.select_one("#q1-error")
+        and not page.select_one("#q2-error")
+    )
     assert session.exec(select(QuizAttempt)).all() == []
 
 
-def test_profile_shows_points_level_and_history(client: TestClient, users: Users, session: Session) -> None:
+def test_profile_shows_points_level_and_history(
+    client: TestClient, users: Users, session: Session
+) -> None:
     users.login(client, display_name="Courtyard 7")
     client.post(f"{LESSON_URL}/complete")
     client.post(f"{QUIZ_URL}/quiz", data=quiz_answers(session, right=True))
@@ -168,7 +191,9 @@ def test_unknown_course_and_lesson_are_404(client: TestClient, users: Users) -> 
     assert client.get(f"/courses/{COURSE}/nope").status_code == 404
     users.login(client)
     assert client.post(f"/courses/{COURSE}/nope/complete").status_code == 404
-    assert client.post(f"/courses/{COURSE}/{PLAIN_LESSON}/quiz", data={"q0": "0"}).status_code == 404
+    assert (
+        client.post(f"/courses/{COURSE}/{PLAIN_LESSON}/quiz", data={"q0": "0"}).status_code == 404
+    )
 
 
 def test_anonymous_actions_go_to_login(client: TestClient) -> None:

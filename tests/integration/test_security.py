@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
 from tests.conftest import COURSE, PLAIN_LESSON, Users
 
 
@@ -51,7 +50,11 @@ def test_unsafe_requests_must_come_from_our_origin(
 
 
 def test_request_body_limit(client: TestClient) -> None:
-    response = client.post("/login", content=b"x" * 1_000_001, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/login",
+        content=b"x" * 1_000_001,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 413
 
 

@@ -7,7 +7,11 @@ import pytest
 from localleaders.catalog.schemas import LevelSpec
 from localleaders.gamification.levels import level_for
 
-LEVELS = [LevelSpec(name="A", points=0), LevelSpec(name="B", points=50), LevelSpec(name="C", points=150)]
+LEVELS = [
+    LevelSpec(name="A", points=0),
+    LevelSpec(name="B", points=50),
+    LevelSpec(name="C", points=150),
+]
 
 
 @pytest.mark.parametrize(
@@ -23,7 +27,12 @@ LEVELS = [LevelSpec(name="A", points=0), LevelSpec(name="B", points=50), LevelSp
 )
 def test_level_for(points: int, number: int, name: str, percent: int, to_next: int) -> None:
     level = level_for(points, LEVELS)
-    assert (level.number, level.name, level.percent, level.to_next) == (number, name, percent, to_next)
+    assert (level.number, level.name, level.percent, level.to_next) == (
+        number,
+        name,
+        percent,
+        to_next,
+    )
 
 
 def test_top_level_has_no_next() -> None:

@@ -8,9 +8,28 @@ import nh3
 from markdown_it import MarkdownIt
 
 _ALLOWED_TAGS = {
-    "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code",
-    "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "br",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 
 
 @lru_cache(maxsize=1)

@@ -43,9 +43,12 @@ def line_of(node: yaml.Node | None, loc: tuple[Any, ...], offset: int = 0) -> in
                 if key_node.value == key:
                     child = value_node
                     break
-        elif isinstance(best, yaml.SequenceNode) and isinstance(key, int):
-            if 0 <= key < len(best.value):
-                child = best.value[key]
+        elif (
+            isinstance(best, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(best.value)
+        ):
+            child = best.value[key]
         if child is None:
             break
         best = child

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -10,6 +10,8 @@ from localleaders.models.catalog import Track
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
+# A text in one language, or one per language: {be: ..., ru: ..., en: ...}
+LocalTitle = Title | dict[Literal["be", "ru", "en"], Title]
 
 
 class Strict(BaseModel):
@@ -83,7 +85,7 @@ class LessonSpec(Strict):
 
 
 class LevelSpec(Strict):
-    name: Title
+    name: LocalTitle
     points: int = Field(ge=0)
 
 

@@ -37,9 +37,14 @@ def _apply(row: Any, values: dict[str, Any]) -> bool:
 
 
 def _upsert(
-    session: Session, existing: dict[str, Any], model: type, key: str, values: dict[str, Any],
-    label: str, report: SyncReport,
-) -> Any:  # fmt: skip
+    session: Session,
+    existing: dict[str, Any],
+    model: type,
+    key: str,
+    values: dict[str, Any],
+    label: str,
+    report: SyncReport,
+) -> Any:
     row = existing.pop(key, None)
     if row is None:
         row = model(slug=key, **values)
@@ -55,29 +60,68 @@ def _sync_course(session: Session, loaded: LoadedCourse, position: int, report: 
     spec = loaded.spec
     existing_course = session.exec(select(Course).where(Course.slug == spec.slug)).first()
     courses = {spec.slug: existing_course} if existing_course else {}
-    course = _upsert(session, courses, Course, spec.slug, {
-        "title": spec.title, "track": spec.track, "language": spec.language,
-        "summary": spec.summary, "position": position, "is_published": True,
-        "lesson_count": len(loaded.lessons), "content_hash": loaded.content_hash,
-    }, f"course {spec.slug}", report)  # fmt: skip
+    course = _upsert(
+        session,
+        courses,
+        Course,
+        spec.slug,
+        {
+            "title": spec.title,
+            "track": spec.track,
+            "language": spec.language,
+            "summary": spec.summary,
+            "position": position,
+            "is_published": True,
+            "lesson_count": len(loaded.lessons),
+            "content_hash": loaded.content_hash,
+        },
+        f"course {spec.slug}",
+        report,
+    )
     modules = {m.slug: m for m in session.exec(select(Module).where(Module.course_id == course.id))}
-    lessons = {les.slug: les for les in session.exec(select(Lesson).where(Lesson.course_id == course.id))}
+    lessons = {
+        les.slug: les for les in session.exec(select(Lesson).where(Lesson.course_id == course.id))
+    }
     lesson_position = 0
     for module_position, module_spec in enumerate(spec.modules):
-        module = _upsert(session, modules, Module, module_spec.slug, {
-            "course_id": course.id, "title": module_spec.title, "summary": module_spec.summary,
-            "position": module_position, "is_published": True,
-        }, f"module {spec.slug}/{module_spec.slug}", report)  # fmt: skip
+        module = _upsert(
+            session,
+            modules,
+            Module,
+            module_spec.slug,
+            {
+                "course_id": course.id,
+                "title": module_spec.title,
+                "summary": module_spec.summary,
+                "position": module_position,
+                "is_published": True,
+            },
+            f"module {spec.slug}/{module_spec.slug}",
+            report,
+        )
         for slug in module_spec.lessons:
             lesson = loaded.lessons[slug]
             quiz = lesson.spec.quiz.model_dump() if lesson.spec.quiz else None
-            _upsert(session, lessons, Lesson, slug, {
-                "course_id": course.id, "module_id": module.id, "title": lesson.spec.title,
-                "minutes": lesson.spec.minutes, "points": lesson.spec.points,
-                "position": lesson_position, "body_html": render_markdown(lesson.body),
-                "practice_html": render_markdown(lesson.spec.practice), "quiz": quiz,
-                "is_published": True,
-            }, f"lesson {spec.slug}/{slug}", report)  # fmt: skip
+            _upsert(
+                session,
+                lessons,
+                Lesson,
+                slug,
+                {
+                    "course_id": course.id,
+                    "module_id": module.id,
+                    "title": lesson.spec.title,
+                    "minutes": lesson.spec.minutes,
+                    "points": lesson.spec.points,
+                    "position": lesson_position,
+                    "body_html": render_markdown(lesson.body),
+                    "practice_html": render_markdown(lesson.spec.practice),
+                    "quiz": quiz,
+                    "is_published": True,
+                },
+                f"lesson {spec.slug}/{slug}",
+                report,
+            )
             lesson_position += 1
     for leftover in [*modules.values(), *lessons.values()]:
         if leftover.is_published:

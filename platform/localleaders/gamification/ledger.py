@@ -24,10 +24,14 @@ def award(
         with session.begin_nested():
             session.execute(
                 insert(PointEntry).values(
-                    user_id=user_id, amount=amount, reason=reason, source_key=source_key,
-                    note=note, created_at=utcnow(),
+                    user_id=user_id,
+                    amount=amount,
+                    reason=reason,
+                    source_key=source_key,
+                    note=note,
+                    created_at=utcnow(),
                 )
-            )  # fmt: skip
+            )
     except IntegrityError:
         return False
     _add_to_total(session, user_id, amount)

@@ -10,10 +10,10 @@ from localleaders.catalog.schemas import LevelSpec
 @dataclass(frozen=True)
 class LevelProgress:
     number: int
-    name: str
+    name: str | dict[str, str]
     points: int
     floor: int
-    next_name: str | None
+    next_name: str | dict[str, str] | None
     next_at: int | None
 
     @property

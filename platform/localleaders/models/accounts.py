@@ -26,7 +26,9 @@ class User(SQLModel, table=True):
     role: str = Field(default=Role.learner.value, max_length=16)
     locale: str | None = Field(default=None, max_length=8)
     is_active: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
 
 
 class UserSession(SQLModel, table=True):
@@ -39,7 +41,9 @@ class UserSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     token_hash: str = Field(max_length=64, unique=True)
     user_agent: str = Field(default="", max_length=120)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
     last_seen_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -29,7 +29,9 @@ class Course(SQLModel, table=True):
     lesson_count: int = 0
     is_published: bool = True
     content_hash: str = Field(default="", max_length=64)
-    synced_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    synced_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
 
 
 class Module(SQLModel, table=True):

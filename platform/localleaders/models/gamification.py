@@ -25,7 +25,9 @@ class PointEntry(SQLModel, table=True):
     reason: str = Field(max_length=40)
     source_key: str = Field(max_length=120)
     note: str = Field(default="", max_length=200)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
 
 
 class UserPoints(SQLModel, table=True):
@@ -35,4 +37,6 @@ class UserPoints(SQLModel, table=True):
 
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", primary_key=True)
     total: int = Field(default=0, index=True)
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

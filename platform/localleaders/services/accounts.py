@@ -8,7 +8,7 @@ import unicodedata
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from localleaders.i18n import LOCALES, Message, N_
+from localleaders.i18n import LOCALES, N_, Message
 from localleaders.models import Role, User, UserPoints
 from localleaders.services import passwords
 from localleaders.services.errors import InvalidInput, NotFound
@@ -49,9 +49,15 @@ def _validate_registration(
 
 
 def register(
-    session: Session, *, username: str, display_name: str, password: str, email: str = "",
-    role: Role = Role.learner, locale: str | None = None,
-) -> User:  # fmt: skip
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    email: str = "",
+    role: Role = Role.learner,
+    locale: str | None = None,
+) -> User:
     username = username.strip().lower()
     display_name = _clean_text(display_name)
     email = email.strip().lower()
@@ -61,10 +67,13 @@ def register(
     if errors:
         raise InvalidInput(errors)
     user = User(
-        username=username, display_name=display_name, email=email or None, role=role,
+        username=username,
+        display_name=display_name,
+        email=email or None,
+        role=role,
         password_hash=passwords.hash_password(password),
         locale=locale if locale in LOCALES else None,
-    )  # fmt: skip
+    )
     try:
         with session.begin_nested():
             session.add(user)

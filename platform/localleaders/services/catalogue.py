@@ -131,7 +131,9 @@ def course_outline(session: Session, *, slug: str, user_id: int | None) -> Cours
     return CourseOutline(CourseCard(course, completed), list(outlines.values()), next_lesson)
 
 
-def lesson_page(session: Session, *, course_slug: str, slug: str, user_id: int | None) -> LessonPage:
+def lesson_page(
+    session: Session, *, course_slug: str, slug: str, user_id: int | None
+) -> LessonPage:
     course = _published_course(session, course_slug)
     assert course.id is not None
     row = session.exec(
@@ -152,9 +154,13 @@ def lesson_page(session: Session, *, course_slug: str, slug: str, user_id: int |
             .order_by(col(QuizAttempt.id).desc())
         ).first()
     return LessonPage(
-        course=course, module=module, lesson=lesson, completed=links[index][2].completed,
-        number=index + 1, total=len(links),
+        course=course,
+        module=module,
+        lesson=lesson,
+        completed=links[index][2].completed,
+        number=index + 1,
+        total=len(links),
         previous=links[index - 1][2] if index > 0 else None,
         next=links[index + 1][2] if index + 1 < len(links) else None,
         last_attempt=attempt,
-    )  # fmt: skip
+    )

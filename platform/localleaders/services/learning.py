@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from localleaders.gamification.ledger import award
-from localleaders.i18n import Message, N_
+from localleaders.i18n import N_, Message
 from localleaders.models import Course, Lesson, LessonCompletion, QuizAttempt
 from localleaders.models.base import utcnow
 from localleaders.services.errors import Conflict, InvalidInput, NotFound
@@ -55,10 +55,12 @@ def _lesson(session: Session, course_slug: str, slug: str) -> Lesson:
         select(Lesson)
         .join(Course, col(Course.id) == col(Lesson.course_id))
         .where(
-            Course.slug == course_slug, col(Course.is_published),
-            Lesson.slug == slug, col(Lesson.is_published),
+            Course.slug == course_slug,
+            col(Course.is_published),
+            Lesson.slug == slug,
+            col(Lesson.is_published),
         )
-    ).first()  # fmt: skip
+    ).first()
     if lesson is None:
         raise NotFound()
     return lesson
@@ -71,17 +73,23 @@ def _mark_complete(session: Session, user_id: int, lesson: Lesson) -> Outcome:
         with session.begin_nested():
             session.execute(
                 insert(LessonCompletion).values(
-                    user_id=user_id, lesson_id=lesson.id, course_id=lesson.course_id,
+                    user_id=user_id,
+                    lesson_id=lesson.id,
+                    course_id=lesson.course_id,
                     completed_at=utcnow(),
                 )
-            )  # fmt: skip
+            )
         newly = True
     except IntegrityError:
         newly = False
     awarded = award(
-        session, user_id=user_id, amount=lesson.points, reason="lesson_completed",
-        source_key=f"lesson:{lesson.id}", note=lesson.title[:200],
-    )  # fmt: skip
+        session,
+        user_id=user_id,
+        amount=lesson.points,
+        reason="lesson_completed",
+        source_key=f"lesson:{lesson.id}",
+        note=lesson.title[:200],
+    )
     return Outcome(lesson.points if awarded else 0, newly)
 
 
@@ -119,29 +127,38 @@ def submit_quiz(
     answers = parse_answers(quiz, form)
     results = [
         QuestionResult(
-            number=number, text=question["text"],
+            number=number,
+            text=question["text"],
             choices=[choice["text"] for choice in question["choices"]],
             chosen=answers[number],
             correct={i for i, choice in enumerate(question["choices"]) if choice["correct"]},
             explanation=question.get("explanation", ""),
         )
         for number, question in enumerate(quiz["questions"])
-    ]  # fmt: skip
+    ]
     right = sum(1 for result in results if result.is_right)
     passed = right * 100 >= quiz["pass_percent"] * len(results)
     attempt = QuizAttempt(
-        user_id=user_id, lesson_id=lesson.id or 0, correct=right, total=len(results),
-        passed=passed, answers={str(k): sorted(v) for k, v in answers.items()},
-    )  # fmt: skip
+        user_id=user_id,
+        lesson_id=lesson.id or 0,
+        correct=right,
+        total=len(results),
+        passed=passed,
+        answers={str(k): sorted(v) for k, v in answers.items()},
+    )
     session.add(attempt)
     session.flush()
     outcome = Outcome(0, False)
     if passed:
         completed = _mark_complete(session, user_id, lesson)
         quiz_awarded = award(
-            session, user_id=user_id, amount=quiz["points"], reason="quiz_passed",
-            source_key=f"quiz:{lesson.id}", note=lesson.title[:200],
-        )  # fmt: skip
+            session,
+            user_id=user_id,
+            amount=quiz["points"],
+            reason="quiz_passed",
+            source_key=f"quiz:{lesson.id}",
+            note=lesson.title[:200],
+        )
         points = completed.points + (quiz["points"] if quiz_awarded else 0)
         outcome = Outcome(points, completed.newly_completed)
     return QuizResult(attempt, results, quiz["pass_percent"], outcome)

@@ -31,7 +31,9 @@ class ProfileView:
 def standing(session: Session, *, user_id: int, levels: list[LevelSpec]) -> Standing:
     points = total_points(session, user_id)
     lessons = session.exec(
-        select(func.count()).select_from(LessonCompletion).where(LessonCompletion.user_id == user_id)
+        select(func.count())
+        .select_from(LessonCompletion)
+        .where(LessonCompletion.user_id == user_id)
     ).one()
     return Standing(points, level_for(points, levels), lessons)
 

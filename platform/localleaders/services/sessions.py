@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,10 +21,13 @@ TOUCH_EVERY = timedelta(minutes=5)  # limits writes: last_seen_at is only moved 
 class SessionPolicy:
     idle: timedelta
     absolute: timedelta
+    key: bytes = b""
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+def hash_token(token: str, key: bytes) -> str:
+    """HMAC-SHA256 keyed with the secret key: a copy of the database alone cannot be used
+    to check guessed tokens. Changing the secret key logs everyone out."""
+    return hmac.new(key, token.encode("ascii", "replace"), hashlib.sha256).hexdigest()
 
 
 def start(session: Session, *, user: User, user_agent: str, policy: SessionPolicy) -> str:
@@ -33,10 +37,14 @@ def start(session: Session, *, user: User, user_agent: str, policy: SessionPolic
     now = utcnow()
     session.add(
         UserSession(
-            user_id=user.id, token_hash=hash_token(token), user_agent=user_agent[:120],
-            created_at=now, last_seen_at=now, expires_at=now + policy.absolute,
+            user_id=user.id,
+            token_hash=hash_token(token, policy.key),
+            user_agent=user_agent[:120],
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + policy.absolute,
         )
-    )  # fmt: skip
+    )
     session.flush()
     return token
 
@@ -49,7 +57,7 @@ def lookup(
     row = session.exec(
         select(UserSession, User)
         .join(User, col(User.id) == col(UserSession.user_id))
-        .where(UserSession.token_hash == hash_token(token))
+        .where(UserSession.token_hash == hash_token(token, policy.key))
     ).first()
     if row is None:
         return None
@@ -72,8 +80,11 @@ def touch(session: Session, *, session_id: int) -> None:
         session.add(row)
 
 
-def end(session: Session, *, token: str) -> None:
-    session.exec(delete(UserSession).where(col(UserSession.token_hash) == hash_token(token)))
+def end(session: Session, *, token: str, policy: SessionPolicy) -> None:
+    statement = delete(UserSession).where(
+        col(UserSession.token_hash) == hash_token(token, policy.key)
+    )
+    session.exec(statement)
 
 
 def list_for(session: Session, *, user: User) -> list[UserSession]:
@@ -105,7 +116,8 @@ def purge_expired(session: Session, *, policy: SessionPolicy) -> int:
     now = utcnow()
     result = session.exec(
         delete(UserSession).where(
-            (col(UserSession.expires_at) <= now) | (col(UserSession.last_seen_at) <= now - policy.idle)
+            (col(UserSession.expires_at) <= now)
+            | (col(UserSession.last_seen_at) <= now - policy.idle)
         )
     )
     return int(result.rowcount or 0)

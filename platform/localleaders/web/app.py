@@ -8,9 +8,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.staticfiles import StaticFiles
 from starlette.responses import Response
 from starlette.routing import BaseRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from localleaders.catalog.loader import load_program

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from localleaders.i18n import Message, N_
+from localleaders.i18n import N_, Message
 from localleaders.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from localleaders.web.access import LoginRequired, RoleRequired
 from localleaders.web.templating import is_htmx
@@ -36,9 +36,7 @@ EXPLANATIONS = {
 }
 
 
-def error_page(
-    request: Request, status: int, messages: list[Message] | None = None
-) -> Response:
+def error_page(request: Request, status: int, messages: list[Message] | None = None) -> Response:
     templates = request.app.state.templates
     context = {
         "status": status,

@@ -69,11 +69,11 @@ class SameOriginGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
-            if not is_same_origin(scope):
-                response = PlainTextResponse("Cross-site request refused.", status_code=403)
-                await response(scope, receive, send)
-                return
+        unsafe = scope["type"] == "http" and scope["method"] not in SAFE_METHODS
+        if unsafe and not is_same_origin(scope):
+            response = PlainTextResponse("Cross-site request refused.", status_code=403)
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 
@@ -90,7 +90,9 @@ class BodyLimit:
             return
         length = Headers(scope=scope).get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await PlainTextResponse("Request body too large.", status_code=413)(scope, receive, send)
+            await PlainTextResponse("Request body too large.", status_code=413)(
+                scope, receive, send
+            )
             return
         received = 0
 
@@ -106,7 +108,9 @@ class BodyLimit:
         try:
             await self.app(scope, limited_receive, send)
         except BodyTooLarge:
-            await PlainTextResponse("Request body too large.", status_code=413)(scope, receive, send)
+            await PlainTextResponse("Request body too large.", status_code=413)(
+                scope, receive, send
+            )
 
 
 class BodyTooLarge(Exception):

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from jinja2_fragments import render_block
 
-from localleaders.i18n import LANGUAGE_NAMES, LOCALES, Message, N_, translations_for
+from localleaders.i18n import LANGUAGE_NAMES, LOCALES, N_, Message, translations_for
 
 TRACK_NAMES = {
     "grassroots": Message(N_("Grassroots leaders")),
@@ -63,6 +63,14 @@ def _translate_message(context: Context, message: Message | None) -> str:
 
 
 @pass_context
+def _local(context: Context, text: str | dict[str, str]) -> str:
+    """Picks the reader's language from a per-language text; English, then any, otherwise."""
+    if isinstance(text, str):
+        return text
+    return text.get(context["locale"]) or text.get("en") or next(iter(text.values()), "")
+
+
+@pass_context
 def _number(context: Context, value: int) -> str:
     return format_decimal(value, locale=context["locale"])
 
@@ -86,18 +94,28 @@ class Templates:
         )
         self.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals.update(
-            static=self.static_url, languages=LANGUAGE_NAMES, track_names=TRACK_NAMES,
+            static=self.static_url,
+            languages=LANGUAGE_NAMES,
+            track_names=TRACK_NAMES,
             reason_names=REASON_NAMES,
-        )  # fmt: skip
-        self.env.filters.update(t=_translate_message, number=_number, datetime=_datetime)
+        )
+        self.env.filters.update(
+            t=_translate_message, local=_local, number=_number, datetime=_datetime
+        )
 
     def static_url(self, path: str) -> str:
         return f"/static/{path}?v={_file_digest(self.static_dir / path)}"
 
     def render(
-        self, request: Request, template: str, context: Mapping[str, Any] | None = None, *,
-        block: str | None = None, status_code: int = 200, headers: Mapping[str, str] | None = None,
-    ) -> HTMLResponse:  # fmt: skip
+        self,
+        request: Request,
+        template: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        block: str | None = None,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+    ) -> HTMLResponse:
         full = self.context(request, context or {})
         if block is not None and is_htmx(request):
             html = render_block(self.env, template, block, full)

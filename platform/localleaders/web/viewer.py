@@ -34,8 +34,14 @@ def read_cookie(headers: Headers, name: str) -> str | None:
     return morsel.value if morsel else None
 
 
+def session_policy(settings: Settings) -> sessions.SessionPolicy:
+    return sessions.SessionPolicy(
+        settings.session_idle, settings.session_absolute, settings.secret_key.encode()
+    )
+
+
 def find_user(db: Database, settings: Settings, token: str) -> tuple[User, int] | None:
-    policy = sessions.SessionPolicy(settings.session_idle, settings.session_absolute)
+    policy = session_policy(settings)
     with db.session() as session:
         found = sessions.lookup(session, token=token, policy=policy)
     if found is None:

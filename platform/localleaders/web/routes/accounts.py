@@ -5,21 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from localleaders.i18n import Message, N_
+from localleaders.i18n import N_, Message
 from localleaders.services import accounts, sessions
 from localleaders.services.errors import InvalidInput
 from localleaders.settings import Settings
 from localleaders.web.access import CurrentUser, anyone, signed_in
 from localleaders.web.deps import DbDep, SettingsDep, TemplatesDep
 from localleaders.web.forms import FormLists, first, safe_next
-from localleaders.web.viewer import SESSION_COOKIE
+from localleaders.web.viewer import SESSION_COOKIE, session_policy
 
 router = APIRouter()
 REGISTER_FIELDS = ("username", "display_name", "email")
-
-
-def _policy(settings: Settings) -> sessions.SessionPolicy:
-    return sessions.SessionPolicy(settings.session_idle, settings.session_absolute)
 
 
 def _signed_in_response(request: Request, token: str, settings: Settings, target: str) -> Response:
@@ -28,9 +24,14 @@ def _signed_in_response(request: Request, token: str, settings: Settings, target
     else:
         response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=int(settings.session_absolute.total_seconds()),
-        path="/", secure=True, httponly=True, samesite="lax",
-    )  # fmt: skip
+        SESSION_COOKIE,
+        token,
+        max_age=int(settings.session_absolute.total_seconds()),
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="lax",
+    )
     return response
 
 
@@ -48,13 +49,20 @@ def register(
         if not settings.registration_open:
             raise InvalidInput({"": Message(N_("Registration is closed. Ask your trainer."))})
         with db.session(write=True) as session:
-            user = accounts.register(session, password=first(form, "password"),
-                                     locale=request.state.locale, **values)  # fmt: skip
-            token = sessions.start(session, user=user, user_agent=request.headers.get(
-                "user-agent", ""), policy=_policy(settings))  # fmt: skip
+            user = accounts.register(
+                session, password=first(form, "password"), locale=request.state.locale, **values
+            )
+            token = sessions.start(
+                session,
+                user=user,
+                user_agent=request.headers.get("user-agent", ""),
+                policy=session_policy(settings),
+            )
     except InvalidInput as exc:
         context = {"errors": exc.errors, "values": values}
-        return templates.render(request, "pages/register.html", context, block="form", status_code=422)
+        return templates.render(
+            request, "pages/register.html", context, block="form", status_code=422
+        )
     return _signed_in_response(request, token, settings, "/courses")
 
 
@@ -70,10 +78,15 @@ def login(
     values = {"username": first(form, "username"), "next": safe_next(first(form, "next"))}
     try:
         with db.session(write=True) as session:
-            user = accounts.authenticate(session, username=values["username"],
-                                         password=first(form, "password"))  # fmt: skip
-            token = sessions.start(session, user=user, user_agent=request.headers.get(
-                "user-agent", ""), policy=_policy(settings))  # fmt: skip
+            user = accounts.authenticate(
+                session, username=values["username"], password=first(form, "password")
+            )
+            token = sessions.start(
+                session,
+                user=user,
+                user_agent=request.headers.get("user-agent", ""),
+                policy=session_policy(settings),
+            )
     except InvalidInput as exc:
         context = {"errors": exc.errors, "values": values}
         return templates.render(request, "pages/login.html", context, block="form", status_code=422)
@@ -81,9 +94,9 @@ def login(
 
 
 @router.post("/logout", dependencies=[signed_in])
-def logout(request: Request, db: DbDep) -> RedirectResponse:
+def logout(request: Request, db: DbDep, settings: SettingsDep) -> RedirectResponse:
     with db.session(write=True) as session:
-        sessions.end(session, token=request.state.session_token)
+        sessions.end(session, token=request.state.session_token, policy=session_policy(settings))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
     return response
@@ -95,8 +108,11 @@ def show_account(
 ) -> HTMLResponse:
     with db.session() as session:
         rows = sessions.list_for(session, user=user)
-    context = {"sessions": rows, "current_session": request.state.session_id,
-               "changed": request.query_params.get("changed") == "1"}  # fmt: skip
+    context = {
+        "sessions": rows,
+        "current_session": request.state.session_id,
+        "changed": request.query_params.get("changed") == "1",
+    }
     return templates.render(request, "pages/account.html", context)
 
 
@@ -106,16 +122,25 @@ def change_password(
 ) -> Response:
     try:
         with db.session(write=True) as session:
-            accounts.change_password(session, user=session.merge(user), current=first(
-                form, "current_password"), new=first(form, "new_password"))  # fmt: skip
+            accounts.change_password(
+                session,
+                user=session.merge(user),
+                current=first(form, "current_password"),
+                new=first(form, "new_password"),
+            )
             sessions.end_others(session, user=user, keep_id=request.state.session_id)
     except InvalidInput as exc:
         with db.session() as session:
             rows = sessions.list_for(session, user=user)
-        context = {"errors": exc.errors, "sessions": rows,
-                   "current_session": request.state.session_id, "changed": False}  # fmt: skip
-        return templates.render(request, "pages/account.html", context, block="password",
-                                status_code=422)  # fmt: skip
+        context = {
+            "errors": exc.errors,
+            "sessions": rows,
+            "current_session": request.state.session_id,
+            "changed": False,
+        }
+        return templates.render(
+            request, "pages/account.html", context, block="password", status_code=422
+        )
     return RedirectResponse("/account?changed=1", status_code=303)
 
 

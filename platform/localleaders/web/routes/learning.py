@@ -24,15 +24,22 @@ def _celebration(points: int, level_before: int, level_after: int) -> dict[str, 
 
 @router.post("/courses/{course}/{slug}/complete", dependencies=[signed_in])
 def complete_lesson(
-    request: Request, course: str, slug: str, user: CurrentUser, db: DbDep,
-    templates: TemplatesDep, program: ProgramDep,
-) -> Response:  # fmt: skip
+    request: Request,
+    course: str,
+    slug: str,
+    user: CurrentUser,
+    db: DbDep,
+    templates: TemplatesDep,
+    program: ProgramDep,
+) -> Response:
     assert user.id is not None
     with db.session(write=True) as session:
         before = profile.standing(session, user_id=user.id, levels=program.levels)
         outcome = learning.complete_lesson(session, user_id=user.id, course_slug=course, slug=slug)
     if not is_htmx(request):
-        return RedirectResponse(f"/courses/{course}/{slug}?earned={outcome.points}", status_code=303)
+        return RedirectResponse(
+            f"/courses/{course}/{slug}?earned={outcome.points}", status_code=303
+        )
     with db.session() as session:
         page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user.id)
         standing = profile.standing(session, user_id=user.id, levels=program.levels)
@@ -43,26 +50,41 @@ def complete_lesson(
 
 @router.post("/courses/{course}/{slug}/quiz", dependencies=[signed_in])
 def submit_quiz(
-    request: Request, course: str, slug: str, user: CurrentUser, form: FormLists, db: DbDep,
-    templates: TemplatesDep, program: ProgramDep,
-) -> Response:  # fmt: skip
+    request: Request,
+    course: str,
+    slug: str,
+    user: CurrentUser,
+    form: FormLists,
+    db: DbDep,
+    templates: TemplatesDep,
+    program: ProgramDep,
+) -> Response:
     assert user.id is not None
     errors: dict = {}
     result = None
     try:
         with db.session(write=True) as session:
             before = profile.standing(session, user_id=user.id, levels=program.levels)
-            result = learning.submit_quiz(session, user_id=user.id, course_slug=course, slug=slug,
-                                          form=form)  # fmt: skip
+            result = learning.submit_quiz(
+                session, user_id=user.id, course_slug=course, slug=slug, form=form
+            )
     except InvalidInput as exc:
         errors = exc.errors
     with db.session() as session:
         page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user.id)
         standing = profile.standing(session, user_id=user.id, levels=program.levels)
-    context = {"page": page, "standing": standing, "result": result, "errors": errors,
-               "values": form, "earned": result.outcome.points if result else 0}  # fmt: skip
-    headers = _celebration(context["earned"], before.level.number if result else 0,
-                           standing.level.number)  # fmt: skip
+    context = {
+        "page": page,
+        "standing": standing,
+        "result": result,
+        "errors": errors,
+        "values": form,
+        "earned": result.outcome.points if result else 0,
+    }
+    headers = _celebration(
+        context["earned"], before.level.number if result else 0, standing.level.number
+    )
     status = 422 if errors else 200
-    return templates.render(request, "pages/lesson.html", context, block="quiz",
-                            status_code=status, headers=headers)  # fmt: skip
+    return templates.render(
+        request, "pages/lesson.html", context, block="quiz", status_code=status, headers=headers
+    )

@@ -21,7 +21,9 @@ def show_home(
 ) -> HTMLResponse:
     with db.session() as session:
         tracks = catalogue.catalogue(session, user_id=user_id)
-        standing = profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
+        standing = (
+            profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
+        )
     return templates.render(request, "pages/home.html", {"tracks": tracks, "standing": standing})
 
 
@@ -45,12 +47,20 @@ def show_course(
 
 @router.get("/courses/{course}/{slug}", response_class=HTMLResponse, dependencies=[anyone])
 def show_lesson(
-    request: Request, course: str, slug: str, db: DbDep, templates: TemplatesDep,
-    program: ProgramDep, user_id: ViewerId, earned: int = 0,
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    course: str,
+    slug: str,
+    db: DbDep,
+    templates: TemplatesDep,
+    program: ProgramDep,
+    user_id: ViewerId,
+    earned: int = 0,
+) -> HTMLResponse:
     with db.session() as session:
         page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user_id)
-        standing = profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
+        standing = (
+            profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
+        )
     context = {"page": page, "standing": standing, "earned": max(0, min(earned, 10_000))}
     return templates.render(request, "pages/lesson.html", context)
 
