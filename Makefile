@@ -59,7 +59,7 @@ format: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-test: setup system-deps lint test-sqlite test-postgres
+test: setup system-deps lint typecheck test-sqlite test-postgres
 	$(BIN)/hadolint Dockerfile
 	@echo "All tests passed on SQLite and PostgreSQL."
 

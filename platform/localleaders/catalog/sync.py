@@ -123,7 +123,8 @@ def _sync_course(session: Session, loaded: LoadedCourse, position: int, report: 
                 report,
             )
             lesson_position += 1
-    for leftover in [*modules.values(), *lessons.values()]:
+    leftovers: list[Module | Lesson] = [*modules.values(), *lessons.values()]
+    for leftover in leftovers:
         if leftover.is_published:
             leftover.is_published = False
             report.unpublished.append(f"{type(leftover).__name__.lower()} {leftover.slug}")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from localleaders.catalog.schemas import LevelSpec
+from localleaders.catalog.schemas import LevelSpec, LocalTitle
 
 
 @dataclass(frozen=True)
 class LevelProgress:
     number: int
-    name: str | dict[str, str]
+    name: LocalTitle
     points: int
     floor: int
-    next_name: str | dict[str, str] | None
+    next_name: LocalTitle | None
     next_at: int | None
 
     @property

@@ -103,7 +103,9 @@ def _lesson_links(
             ).all()
         )
     rows = session.exec(
-        select(Lesson.id, Lesson.module_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.quiz)
+        select(  # type: ignore[call-overload]
+            Lesson.id, Lesson.module_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.quiz
+        )
         .where(Lesson.course_id == course_id, col(Lesson.is_published))
         .order_by(col(Lesson.position))
     )

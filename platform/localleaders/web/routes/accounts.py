@@ -50,8 +50,10 @@ def register(
             raise InvalidInput({"": Message(N_("Registration is closed. Ask your trainer."))})
         with db.session(write=True) as session:
             user = accounts.register(
-                session, password=first(form, "password"), locale=request.state.locale, **values
-            )
+                session, username=values["username"], display_name=values["display_name"],
+                email=values["email"], password=first(form, "password"),
+                locale=request.state.locale,
+            )  # fmt: skip
             token = sessions.start(
                 session,
                 user=user,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from localleaders.catalog.schemas import ProgramSpec
+from localleaders.db import Database
+from localleaders.models import User
 from localleaders.services import catalogue, learning, profile
 from localleaders.services.errors import InvalidInput
 from localleaders.web.access import CurrentUser, signed_in
@@ -17,74 +21,54 @@ from localleaders.web.templating import is_htmx
 router = APIRouter()
 
 
-def _celebration(points: int, level_before: int, level_after: int) -> dict[str, str]:
-    event = {"earned": {"points": points, "levelUp": level_after > level_before}}
-    return {"HX-Trigger": json.dumps(event)} if points else {}
+def _lesson_block(
+    request: Request, db: Database, program: ProgramSpec, user: User, course: str, slug: str,
+    *, block: str, earned: int, level_before: int, status_code: int = 200, **extra: Any,
+) -> Response:  # fmt: skip
+    """Re-reads the lesson after the change and renders one block, with the toast event."""
+    with db.session() as session:
+        page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user.id)
+        standing = profile.standing(session, user_id=user.id or 0, levels=program.levels)
+    headers = {}
+    if earned:
+        level_up = standing.level.number > level_before
+        headers["HX-Trigger"] = json.dumps({"earned": {"points": earned, "levelUp": level_up}})
+    context = {"page": page, "standing": standing, "earned": earned, **extra}
+    return request.app.state.templates.render(  # type: ignore[no-any-return]
+        request, "pages/lesson.html", context, block=block, status_code=status_code,
+        headers=headers,
+    )  # fmt: skip
 
 
 @router.post("/courses/{course}/{slug}/complete", dependencies=[signed_in])
 def complete_lesson(
-    request: Request,
-    course: str,
-    slug: str,
-    user: CurrentUser,
-    db: DbDep,
-    templates: TemplatesDep,
-    program: ProgramDep,
+    request: Request, course: str, slug: str, user: CurrentUser, db: DbDep, program: ProgramDep
 ) -> Response:
-    assert user.id is not None
     with db.session(write=True) as session:
-        before = profile.standing(session, user_id=user.id, levels=program.levels)
-        outcome = learning.complete_lesson(session, user_id=user.id, course_slug=course, slug=slug)
-    if not is_htmx(request):
-        return RedirectResponse(
-            f"/courses/{course}/{slug}?earned={outcome.points}", status_code=303
+        before = profile.standing(session, user_id=user.id or 0, levels=program.levels)
+        outcome = learning.complete_lesson(
+            session, user_id=user.id or 0, course_slug=course, slug=slug
         )
-    with db.session() as session:
-        page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user.id)
-        standing = profile.standing(session, user_id=user.id, levels=program.levels)
-    context = {"page": page, "standing": standing, "earned": outcome.points}
-    headers = _celebration(outcome.points, before.level.number, standing.level.number)
-    return templates.render(request, "pages/lesson.html", context, block="status", headers=headers)
+    if not is_htmx(request):
+        url = f"/courses/{course}/{slug}?earned={outcome.points}"
+        return RedirectResponse(url, status_code=303)
+    return _lesson_block(request, db, program, user, course, slug, block="status",
+                         earned=outcome.points, level_before=before.level.number)  # fmt: skip
 
 
 @router.post("/courses/{course}/{slug}/quiz", dependencies=[signed_in])
 def submit_quiz(
-    request: Request,
-    course: str,
-    slug: str,
-    user: CurrentUser,
-    form: FormLists,
-    db: DbDep,
-    templates: TemplatesDep,
-    program: ProgramDep,
-) -> Response:
-    assert user.id is not None
-    errors: dict = {}
-    result = None
+    request: Request, course: str, slug: str, user: CurrentUser, form: FormLists, db: DbDep,
+    program: ProgramDep, templates: TemplatesDep,
+) -> Response:  # fmt: skip
     try:
         with db.session(write=True) as session:
-            before = profile.standing(session, user_id=user.id, levels=program.levels)
-            result = learning.submit_quiz(
-                session, user_id=user.id, course_slug=course, slug=slug, form=form
-            )
+            before = profile.standing(session, user_id=user.id or 0, levels=program.levels)
+            result = learning.submit_quiz(session, user_id=user.id or 0, course_slug=course,
+                                          slug=slug, form=form)  # fmt: skip
     except InvalidInput as exc:
-        errors = exc.errors
-    with db.session() as session:
-        page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user.id)
-        standing = profile.standing(session, user_id=user.id, levels=program.levels)
-    context = {
-        "page": page,
-        "standing": standing,
-        "result": result,
-        "errors": errors,
-        "values": form,
-        "earned": result.outcome.points if result else 0,
-    }
-    headers = _celebration(
-        context["earned"], before.level.number if result else 0, standing.level.number
-    )
-    status = 422 if errors else 200
-    return templates.render(
-        request, "pages/lesson.html", context, block="quiz", status_code=status, headers=headers
-    )
+        return _lesson_block(request, db, program, user, course, slug, block="quiz", earned=0,
+                             level_before=0, status_code=422, errors=exc.errors, values=form)  # fmt: skip
+    return _lesson_block(request, db, program, user, course, slug, block="quiz",
+                         earned=result.outcome.points, level_before=before.level.number,
+                         result=result, values=form)  # fmt: skip
