@@ -67,3 +67,16 @@ def test_static_files_are_cached_by_digest(client: TestClient) -> None:
     response = client.get("/static/css/app.css")
     assert response.status_code == 200 and "immutable" in response.headers["cache-control"]
     assert client.get("/static/../pyproject.toml").status_code == 404
+
+
+def test_unexpected_errors_get_a_calm_500_page(app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from localleaders.services import catalogue
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(catalogue, "catalogue", broken)
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
+        response = client.get("/courses")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text and "database on fire" not in response.text
