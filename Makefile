@@ -9,7 +9,7 @@ HTMX := static/js/vendor/htmx.min.js
 POT := /tmp/localleaders-messages.pot
 export LOCALLEADERS_DATABASE_URL ?= sqlite:///localleaders.db
 
-.PHONY: run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
+.PHONY: screenshots run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
 
 help:
 	@echo "make run    - set up (first time), migrate, load courses and demo data, serve on http://$(HOST):$(PORT)"
@@ -42,6 +42,7 @@ run: setup
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -84,3 +85,6 @@ lock:
 
 clean:
 	rm -rf $(VENV) node_modules static/js/vendor dist build .pytest_cache .ruff_cache .mypy_cache
+
+screenshots: setup system-deps
+	LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py

@@ -9,12 +9,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from tests.conftest import COURSE, PLAIN_LESSON, Users
 
 from localleaders.models import Role
 from localleaders.settings import Settings
 from localleaders.web.access import rule_of
 from localleaders.web.app import api_routes, create_app
+from tests.conftest import COURSE, PLAIN_LESSON, Users
 
 SAMPLE_PATHS = {
     "/courses/{slug}": f"/courses/{COURSE}",

@@ -8,12 +8,12 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
-from tests.conftest import PASSWORD, Users
 
 from localleaders.models import User, UserSession
 from localleaders.models.base import utcnow
 from localleaders.services import sessions
 from localleaders.settings import Settings
+from tests.conftest import PASSWORD, Users
 
 GOOD = {
     "username": "maple.street",

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
+
+from localleaders.models import LessonCompletion, PointEntry, UserPoints
 from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
 from tests.integration.test_learning import quiz_answers, quiz_lesson_points
 
-from localleaders.models import LessonCompletion, PointEntry, UserPoints
-
 ATTEMPTS = 50
+
+
+def fire(app: FastAPI, cookies: httpx.Cookies, url: str, data: dict | None) -> list[int]:
+    """Runs the requests on an event loop of their own thread: the browser tests' Playwright
+    keeps a loop running in the main thread, where asyncio.run() refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, _fire(app, cookies, url, data)).result()
 
 
 async def _fire(app: FastAPI, cookies: httpx.Cookies, url: str, data: dict | None) -> list[int]:
@@ -42,9 +50,7 @@ def test_fifty_simultaneous_completions_award_once(
     app: FastAPI, client: TestClient, users: Users, session: Session
 ) -> None:
     user = users.login(client)
-    statuses = asyncio.run(
-        _fire(app, client.cookies, f"/courses/{COURSE}/{PLAIN_LESSON}/complete", None)
-    )
+    statuses = fire(app, client.cookies, f"/courses/{COURSE}/{PLAIN_LESSON}/complete", None)
     assert statuses == [200] * ATTEMPTS
     entries, total, summed = _ledger(session, user.id)
     assert entries == 1 and total == summed == 15
@@ -57,9 +63,7 @@ def test_fifty_simultaneous_quiz_passes_award_once(
 ) -> None:
     user = users.login(client)
     answers = quiz_answers(session, right=True)
-    statuses = asyncio.run(
-        _fire(app, client.cookies, f"/courses/{COURSE}/{QUIZ_LESSON}/quiz", answers)
-    )
+    statuses = fire(app, client.cookies, f"/courses/{COURSE}/{QUIZ_LESSON}/quiz", answers)
     assert statuses == [200] * ATTEMPTS
     entries, total, summed = _ledger(session, user.id)
     assert entries == 2 and total == summed == quiz_lesson_points(session)

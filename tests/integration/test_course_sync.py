@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
-from tests.conftest import COURSE, PLAIN_LESSON, Users
 from typer.testing import CliRunner
 
 from localleaders.catalog.loader import load_catalog
@@ -15,6 +14,7 @@ from localleaders.catalog.sync import sync_catalog
 from localleaders.cli import app as cli
 from localleaders.db import Database
 from localleaders.models import Course, Lesson, LessonCompletion
+from tests.conftest import COURSE, PLAIN_LESSON, Users
 
 pytestmark = pytest.mark.catalog
 

@@ -10,10 +10,10 @@ import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
-from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
 
 from localleaders.i18n import LOCALES, negotiate, translations_for
 from localleaders.resources import locales_dir
+from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [

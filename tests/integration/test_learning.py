@@ -7,9 +7,9 @@ import json
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
-from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
 
 from localleaders.models import LessonCompletion, PointEntry, QuizAttempt, UserPoints
+from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
 
 LESSON_URL = f"/courses/{COURSE}/{PLAIN_LESSON}"
 QUIZ_URL = f"/courses/{COURSE}/{QUIZ_LESSON}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+
 from tests.conftest import COURSE, PLAIN_LESSON, Users
 
 
