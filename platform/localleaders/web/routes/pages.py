@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from localleaders.i18n import LOCALES
+from localleaders.i18n import LOCALES, N_, Message
 from localleaders.services import accounts, catalogue, profile
+from localleaders.services.errors import NotFound
 from localleaders.web.access import anyone
-from localleaders.web.deps import DbDep, ProgramDep, TemplatesDep, ViewerId
+from localleaders.web.deps import DbDep, ProgramDep, SettingsDep, TemplatesDep, ViewerId
 from localleaders.web.forms import FormLists, first, safe_next
 from localleaders.web.viewer import LANGUAGE_COOKIE
 
@@ -78,6 +79,25 @@ def choose_language(request: Request, form: FormLists, db: DbDep) -> RedirectRes
         LANGUAGE_COOKIE, locale, max_age=365 * 86400, secure=True, httponly=True, samesite="lax"
     )
     return response
+
+
+@router.get("/styleguide", response_class=HTMLResponse, dependencies=[anyone])
+def show_styleguide(
+    request: Request, templates: TemplatesDep, settings: SettingsDep
+) -> HTMLResponse:
+    """The design system on one page, for the people who build the product only."""
+    if settings.environment != "development":
+        raise NotFound()
+    errors = {"sg_password": Message(N_("Use at least %(min)d characters."), {"min": 12})}
+    return templates.render(request, "pages/styleguide.html", {"sg_errors": errors})
+
+
+@router.get("/manifest.webmanifest", dependencies=[anyone])
+def show_manifest(request: Request, templates: TemplatesDep) -> Response:
+    """The web app manifest, with icon links that carry content digests."""
+    body = templates.env.get_template("manifest.webmanifest").render(static=templates.static_url)
+    return Response(body, media_type="application/manifest+json",
+                    headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
 
 
 @router.get("/healthz", dependencies=[anyone])
