@@ -1,0 +1,65 @@
+"""Screenshots of the main pages at phone and desktop widths.
+
+Always runs (so a page that breaks in a real browser fails here). ``make screenshots``
+sets LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots to refresh the committed pictures;
+otherwise they go to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.conftest import COURSE, PASSWORD, PLAIN_LESSON, QUIZ_LESSON
+from tests.integration.test_learning import quiz_answers
+
+PAGES = [
+    ("home", "/", False),
+    ("catalogue", "/courses", True),
+    ("course", f"/courses/{COURSE}", True),
+    ("lesson", f"/courses/{COURSE}/{PLAIN_LESSON}", True),
+    ("profile", "/profile", True),
+    ("register", "/register", False),
+]
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    target = os.environ.get("LOCALLEADERS_SCREENSHOTS_DIR")
+    path = Path(target) if target else tmp_path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_main_pages(visit, users, session, out_dir: Path, width: str) -> None:  # type: ignore[no-untyped-def]
+    viewport = PHONE if width == "phone" else DESKTOP
+    anonymous = visit(viewport=viewport)
+    member = visit(viewport=viewport)
+    user = users.create(display_name="Maple Street")
+    page = member.go("/login")
+    page.fill("#f-username", user.username)
+    page.fill("#f-password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/")
+    member.go(f"/courses/{COURSE}/{PLAIN_LESSON}").click("text=Mark as complete")
+    expect(member.page.locator("#lesson-status")).to_contain_text("Lesson completed")
+    for name, path, signed_in in PAGES:
+        browser = member if signed_in else anonymous
+        browser.go(path)
+        target = out_dir / f"{name}-{width}.png"
+        browser.page.screenshot(path=str(target))
+        assert target.stat().st_size > 5_000
+    page = member.go(f"/courses/{COURSE}/{QUIZ_LESSON}")
+    for field, values in quiz_answers(session, right=True).items():
+        for value in values:
+            page.check(f"input[name={field}][value='{value}']")
+    page.click(".quiz-form button[type=submit]")
+    result = page.locator(".quiz-result--pass")
+    expect(result).to_be_visible()
+    result.scroll_into_view_if_needed()
+    page.screenshot(path=str(out_dir / f"quiz-{width}.png"))
