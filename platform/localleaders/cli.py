@@ -56,8 +56,12 @@ def courses_validate(
     path: Annotated[
         Path | None, typer.Argument(help="Courses folder (default: the configured one)")
     ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail when a text is missing in some language.")
+    ] = False,
 ) -> None:
-    """Check every course file; print each problem with file, line and field."""
+    """Check every course file; print each problem with file, line and field, then every
+    text that is missing in some language."""
     root = _courses_dir(_settings(), path)
     try:
         catalog = load_catalog(root)
@@ -67,6 +71,12 @@ def courses_validate(
         typer.echo(f"{len(exc.problems)} problem(s) found.", err=True)
         raise typer.Exit(1) from None
     lessons = sum(len(course.lessons) for course in catalog.courses)
+    for missing in catalog.missing:
+        typer.echo(f"missing translation: {missing}", err=True)
+    if catalog.missing:
+        typer.echo(f"{len(catalog.missing)} missing translation(s).", err=True)
+        if strict:
+            raise typer.Exit(1)
     typer.echo(f"OK: {len(catalog.courses)} course(s), {lessons} lesson(s) in {root}")
 
 

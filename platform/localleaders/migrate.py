@@ -18,9 +18,28 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     config = alembic_config(db.url)
-    with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    if not db.is_sqlite:
+        with db.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        return
+    # SQLite changes a table by copying it and dropping the old one. With foreign keys on,
+    # that drop would cascade and delete every row that points at the table, so they are
+    # off during the migration (SQLite ignores the switch inside a transaction) and checked
+    # before the commit instead.
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows without their parents: {broken}")
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
 
 
 def current(db: Database) -> str | None:

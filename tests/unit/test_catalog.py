@@ -26,10 +26,7 @@ def lesson_file(root: Path) -> Path:
 
 def test_shipped_courses_are_valid() -> None:
     catalog = load_catalog(data_dir("courses"))
-    assert [c.spec.slug for c in catalog.courses] == [COURSE]
-    course = catalog.courses[0]
-    assert len(course.lessons) == 9
-    assert sum(1 for lesson in course.lessons.values() if lesson.spec.quiz) >= 6
+    assert COURSE in [c.spec.slug for c in catalog.courses]
     assert catalog.program.levels[0].points == 0
 
 
@@ -99,7 +96,8 @@ def test_lesson_without_front_matter(courses_copy: Path) -> None:
 
 
 def test_all_problems_are_reported_at_once(courses_copy: Path) -> None:
-    for path in list((courses_copy / COURSE).glob("*/*.md"))[:3]:
+    main_files = [p for p in (courses_copy / COURSE).glob("*/*.md") if p.name.count(".") == 1]
+    for path in main_files[:3]:
         path.write_text("no front matter\n", encoding="utf-8")
     assert len(problems_for(courses_copy)) == 3
 

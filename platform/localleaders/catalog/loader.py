@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,11 +12,23 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from localleaders.catalog.problems import CourseFileError, Problem, problems_from
-from localleaders.catalog.schemas import CourseSpec, LessonSpec, ProgramSpec
+from localleaders.catalog.schemas import CourseSpec, LessonSpec, ProgramSpec, texts_of
+from localleaders.catalog.translations import missing_translations, structure_problems
+from localleaders.i18n import LOCALES
+from localleaders.models.catalog import Track
 
 SpecT = TypeVar("SpecT", bound=BaseModel)
 PROGRAM_FILE = "program.yaml"
 COURSE_FILE = "course.yaml"
+
+
+@dataclass
+class LessonVersion:
+    """One language of a lesson: its file, front matter and Markdown text."""
+
+    path: Path
+    spec: LessonSpec
+    body: str
 
 
 @dataclass
@@ -25,6 +38,8 @@ class LoadedLesson:
     path: Path
     spec: LessonSpec
     body: str
+    # Every language the lesson is written in, the main one included.
+    versions: dict[str, LessonVersion] = field(default_factory=dict)
 
 
 @dataclass
@@ -34,11 +49,28 @@ class LoadedCourse:
     lessons: dict[str, LoadedLesson] = field(default_factory=dict)
     content_hash: str = ""
 
+    def texts(self) -> dict[str, dict[str, str]]:
+        """{language: {"title": ..., "summary": ...}} for the course itself."""
+        return merge_texts(self.spec.title, self.spec.summary, self.spec.language)
+
 
 @dataclass
 class Catalog:
     courses: list[LoadedCourse]
     program: ProgramSpec
+    # Texts with no version in some language: reported by `courses validate`, not errors.
+    missing: list[Problem] = field(default_factory=list)
+
+
+def merge_texts(
+    title: str | Mapping[Any, str], summary: str | Mapping[Any, str], main: str
+) -> dict[str, dict[str, str]]:
+    titles, summaries = texts_of(title, main), texts_of(summary, main)
+    return {
+        language: {"title": titles.get(language, ""), "summary": summaries.get(language, "")}
+        for language in LOCALES
+        if language in titles or language in summaries
+    }
 
 
 def _parse_yaml(text: str, file: Path, offset: int, problems: list[Problem]) -> tuple[Any, Any]:
@@ -93,6 +125,39 @@ def load_lesson(path: Path, problems: list[Problem]) -> tuple[LessonSpec | None,
     return spec, body
 
 
+def _translation_paths(path: Path, slug: str, main: str) -> dict[str, Path]:
+    return {lang: path.with_name(f"{slug}.{lang}.md") for lang in LOCALES if lang != main}
+
+
+def _load_translations(
+    lesson: LoadedLesson, main: str, digest: Any, problems: list[Problem]
+) -> None:
+    """Reads <slug>.<language>.md beside the main file, each checked against the main one."""
+    for language, path in _translation_paths(lesson.path, lesson.slug, main).items():
+        if not path.is_file():
+            continue
+        digest.update(path.read_bytes())
+        spec, body = load_lesson(path, problems)
+        if spec is None:
+            continue
+        found = structure_problems(lesson.spec, spec, path)
+        problems.extend(found)
+        if not found:
+            lesson.versions[language] = LessonVersion(path, spec, body)
+
+
+def _stray_problem(path: Path, listed: set[str], main: str) -> Problem:
+    stem, _, suffix = path.name.removesuffix(".md").rpartition(".")
+    if stem in listed and suffix == main:
+        message = f"{main!r} is the course's main language: its text belongs in {stem}.md"
+    elif stem in listed:
+        languages = ", ".join(language for language in LOCALES if language != main)
+        message = f"unknown language {suffix!r}: translations are named {stem}.<{languages}>.md"
+    else:
+        message = "lesson file is not listed in course.yaml"
+    return Problem(path, "", message)
+
+
 def load_course(folder: Path, problems: list[Problem]) -> LoadedCourse | None:
     course_file = folder / COURSE_FILE
     spec = _validate(CourseSpec, course_file.read_text(encoding="utf-8"), course_file, problems)
@@ -100,6 +165,8 @@ def load_course(folder: Path, problems: list[Problem]) -> LoadedCourse | None:
         return None
     if spec.slug != folder.name:
         problems.append(Problem(course_file, "slug", f"must match the folder name {folder.name!r}"))
+    if spec.track == Track.shared and spec.includes:
+        problems.append(Problem(course_file, "includes", "a shared module cannot include others"))
     course = LoadedCourse(path=folder, spec=spec)
     digest = hashlib.sha256(course_file.read_bytes())
     listed: set[Path] = set()
@@ -107,6 +174,7 @@ def load_course(folder: Path, problems: list[Problem]) -> LoadedCourse | None:
         for slug in module.lessons:
             path = folder / module.slug / f"{slug}.md"
             listed.add(path)
+            listed.update(_translation_paths(path, slug, spec.language).values())
             if not path.is_file():
                 problems.append(
                     Problem(course_file, f"modules.{module.slug}.lessons", f"no file {path.name}")
@@ -114,12 +182,40 @@ def load_course(folder: Path, problems: list[Problem]) -> LoadedCourse | None:
                 continue
             digest.update(path.read_bytes())
             lesson, body = load_lesson(path, problems)
-            if lesson is not None:
-                course.lessons[slug] = LoadedLesson(slug, module.slug, path, lesson, body)
+            if lesson is None:
+                continue
+            loaded = LoadedLesson(slug, module.slug, path, lesson, body)
+            loaded.versions[spec.language] = LessonVersion(path, lesson, body)
+            _load_translations(loaded, spec.language, digest, problems)
+            course.lessons[slug] = loaded
+    slugs = {slug for module in spec.modules for slug in module.lessons}
     for stray in sorted(set(folder.glob("*/*.md")) - listed):
-        problems.append(Problem(stray, "", "lesson file is not listed in course.yaml"))
+        problems.append(_stray_problem(stray, slugs, spec.language))
     course.content_hash = digest.hexdigest()
     return course
+
+
+def _cross_check(
+    courses: list[LoadedCourse], program: ProgramSpec, problems: list[Problem]
+) -> None:
+    """What one file cannot know alone: included modules exist, action types are defined."""
+    shared = {c.spec.slug for c in courses if c.spec.track == Track.shared}
+    actions = {action.key for action in program.action_types}
+    for course in courses:
+        course_file = course.path / COURSE_FILE
+        for index, slug in enumerate(course.spec.includes):
+            if slug not in shared:
+                problems.append(
+                    Problem(course_file, f"includes.{index}", f"no shared module {slug!r}")
+                )
+        for lesson in course.lessons.values():
+            for version in lesson.versions.values():
+                action = version.spec.action
+                if action is not None and action not in actions:
+                    known = ", ".join(sorted(actions)) or "none defined in program.yaml"
+                    problems.append(
+                        Problem(version.path, "action", f"unknown action type {action!r} ({known})")
+                    )
 
 
 def load_program(root: Path) -> ProgramSpec:
@@ -152,6 +248,8 @@ def load_catalog(root: Path) -> Catalog:
         course = load_course(folder, problems)
         if course is not None:
             courses.append(course)
+    if program is not None:
+        _cross_check(courses, program, problems)
     if problems or program is None:
         raise CourseFileError(problems)
-    return Catalog(courses=courses, program=program)
+    return Catalog(courses=courses, program=program, missing=missing_translations(courses))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -10,8 +11,16 @@ from localleaders.models.catalog import Track
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
+Language = Literal["be", "ru", "en"]
 # A text in one language, or one per language: {be: ..., ru: ..., en: ...}
-LocalTitle = Title | dict[Literal["be", "ru", "en"], Title]
+LocalTitle = Title | dict[Language, Title]
+LocalText = str | dict[Language, str]
+
+
+def texts_of(value: str | Mapping[Any, str], main: str) -> dict[str, str]:
+    """A one-language text belongs to the main language; empty versions do not count."""
+    versions = {main: value} if isinstance(value, str) else dict(value)
+    return {language: text.strip() for language, text in versions.items() if text.strip()}
 
 
 class Strict(BaseModel):
@@ -20,8 +29,8 @@ class Strict(BaseModel):
 
 class ModuleSpec(Strict):
     slug: Slug
-    title: Title
-    summary: str = ""
+    title: LocalTitle
+    summary: LocalText = ""
     lessons: list[Slug] = Field(min_length=1)
 
     @field_validator("lessons")
@@ -35,11 +44,19 @@ class ModuleSpec(Strict):
 
 class CourseSpec(Strict):
     slug: Slug
-    title: Title
+    title: LocalTitle
     track: Track
-    language: str = Field(default="en", pattern=r"^(be|ru|en)$")
-    summary: str = ""
+    language: Language = "en"
+    summary: LocalText = ""
     modules: list[ModuleSpec] = Field(min_length=1)
+    includes: list[Slug] = Field(default_factory=list)
+
+    @field_validator("includes")
+    @classmethod
+    def _unique_includes(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a shared module is included twice")
+        return value
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> CourseSpec:
@@ -80,8 +97,14 @@ class LessonSpec(Strict):
     title: Title
     minutes: int = Field(default=5, ge=1, le=120)
     points: int = Field(default=10, ge=0, le=1000)
+    action: Slug | None = None
     practice: str = ""
     quiz: QuizSpec | None = None
+
+
+class ActionTypeSpec(Strict):
+    key: Slug
+    name: LocalTitle
 
 
 class LevelSpec(Strict):
@@ -91,6 +114,16 @@ class LevelSpec(Strict):
 
 class ProgramSpec(Strict):
     levels: list[LevelSpec] = Field(min_length=1)
+    action_types: list[ActionTypeSpec] = Field(default_factory=list)
+
+    @field_validator("action_types")
+    @classmethod
+    def _unique_actions(cls, value: list[ActionTypeSpec]) -> list[ActionTypeSpec]:
+        keys = [action.key for action in value]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"action type listed twice: {', '.join(duplicates)}")
+        return value
 
     @field_validator("levels")
     @classmethod

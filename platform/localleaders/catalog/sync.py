@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from localleaders.catalog.loader import Catalog, LoadedCourse
+from localleaders.catalog.loader import Catalog, LoadedCourse, LoadedLesson, merge_texts
 from localleaders.catalog.markdown import render_markdown
-from localleaders.models import Course, Lesson, Module
+from localleaders.catalog.schemas import LessonSpec, texts_of
+from localleaders.models import Course, Lesson, LessonText, Module
 
 
 @dataclass
@@ -56,8 +57,53 @@ def _upsert(
     return row
 
 
-def _sync_course(session: Session, loaded: LoadedCourse, position: int, report: SyncReport) -> None:
+def _quiz_texts(spec: LessonSpec) -> dict[str, Any] | None:
+    if spec.quiz is None:
+        return None
+    return {
+        "questions": [
+            {
+                "text": question.text,
+                "choices": [choice.text for choice in question.choices],
+                "explanation": question.explanation,
+            }
+            for question in spec.quiz.questions
+        ]
+    }
+
+
+def _sync_texts(session: Session, lesson: Lesson, loaded: LoadedLesson) -> bool:
+    """One lesson_text row per language the lesson is written in; others are removed."""
+    assert lesson.id is not None
+    rows = {
+        row.language: row
+        for row in session.exec(select(LessonText).where(LessonText.lesson_id == lesson.id))
+    }
+    changed = False
+    for language, version in loaded.versions.items():
+        values: dict[str, Any] = {
+            "title": version.spec.title,
+            "body_html": render_markdown(version.body),
+            "practice_html": render_markdown(version.spec.practice),
+            "quiz_texts": _quiz_texts(version.spec),
+        }
+        row = rows.pop(language, None)
+        if row is None:
+            session.add(LessonText(lesson_id=lesson.id, language=language, **values))
+            changed = True
+        else:
+            changed |= _apply(row, values)
+    for row in rows.values():
+        session.delete(row)
+        changed = True
+    return changed
+
+
+def _sync_course(
+    session: Session, loaded: LoadedCourse, position: int, lesson_count: int, report: SyncReport
+) -> None:
     spec = loaded.spec
+    main = spec.language
     existing_course = session.exec(select(Course).where(Course.slug == spec.slug)).first()
     courses = {spec.slug: existing_course} if existing_course else {}
     course = _upsert(
@@ -66,13 +112,15 @@ def _sync_course(session: Session, loaded: LoadedCourse, position: int, report: 
         Course,
         spec.slug,
         {
-            "title": spec.title,
+            "title": texts_of(spec.title, main)[main],
             "track": spec.track,
-            "language": spec.language,
-            "summary": spec.summary,
+            "language": main,
+            "summary": texts_of(spec.summary, main).get(main, ""),
+            "texts": loaded.texts(),
+            "includes": list(spec.includes),
             "position": position,
             "is_published": True,
-            "lesson_count": len(loaded.lessons),
+            "lesson_count": lesson_count,
             "content_hash": loaded.content_hash,
         },
         f"course {spec.slug}",
@@ -91,8 +139,9 @@ def _sync_course(session: Session, loaded: LoadedCourse, position: int, report: 
             module_spec.slug,
             {
                 "course_id": course.id,
-                "title": module_spec.title,
-                "summary": module_spec.summary,
+                "title": texts_of(module_spec.title, main)[main],
+                "summary": texts_of(module_spec.summary, main).get(main, ""),
+                "texts": merge_texts(module_spec.title, module_spec.summary, main),
                 "position": module_position,
                 "is_published": True,
             },
@@ -102,7 +151,8 @@ def _sync_course(session: Session, loaded: LoadedCourse, position: int, report: 
         for slug in module_spec.lessons:
             lesson = loaded.lessons[slug]
             quiz = lesson.spec.quiz.model_dump() if lesson.spec.quiz else None
-            _upsert(
+            label = f"lesson {spec.slug}/{slug}"
+            row = _upsert(
                 session,
                 lessons,
                 Lesson,
@@ -113,15 +163,17 @@ def _sync_course(session: Session, loaded: LoadedCourse, position: int, report: 
                     "title": lesson.spec.title,
                     "minutes": lesson.spec.minutes,
                     "points": lesson.spec.points,
+                    "action": lesson.spec.action,
                     "position": lesson_position,
-                    "body_html": render_markdown(lesson.body),
-                    "practice_html": render_markdown(lesson.spec.practice),
                     "quiz": quiz,
+                    "titles": {lang: v.spec.title for lang, v in lesson.versions.items()},
                     "is_published": True,
                 },
-                f"lesson {spec.slug}/{slug}",
+                label,
                 report,
             )
+            if _sync_texts(session, row, lesson) and label not in report.created + report.updated:
+                report.updated.append(label)
             lesson_position += 1
     leftovers: list[Module | Lesson] = [*modules.values(), *lessons.values()]
     for leftover in leftovers:
@@ -133,8 +185,10 @@ def _sync_course(session: Session, loaded: LoadedCourse, position: int, report: 
 def sync_catalog(session: Session, catalog: Catalog) -> SyncReport:
     """Brings the database in line with ``catalog``. The caller owns the transaction."""
     report = SyncReport()
+    own = {loaded.spec.slug: len(loaded.lessons) for loaded in catalog.courses}
     for position, loaded in enumerate(catalog.courses):
-        _sync_course(session, loaded, position, report)
+        count = own[loaded.spec.slug] + sum(own[slug] for slug in loaded.spec.includes)
+        _sync_course(session, loaded, position, count, report)
     slugs = {loaded.spec.slug for loaded in catalog.courses}
     for course in session.exec(select(Course).where(Course.is_published)):
         if course.slug not in slugs:

@@ -2,7 +2,7 @@
 
 from localleaders.models.accounts import Role, User, UserSession
 from localleaders.models.base import metadata
-from localleaders.models.catalog import Course, Lesson, Module, Track
+from localleaders.models.catalog import Course, Lesson, LessonText, Module, Track
 from localleaders.models.gamification import PointEntry, UserPoints
 from localleaders.models.progress import LessonCompletion, QuizAttempt
 
@@ -10,6 +10,7 @@ __all__ = [
     "Course",
     "Lesson",
     "LessonCompletion",
+    "LessonText",
     "Module",
     "PointEntry",
     "QuizAttempt",

@@ -1,4 +1,9 @@
-"""Course content as synced from courses/. Slugs are identities; rows are updated in place."""
+"""Course content as synced from courses/. Slugs are identities; rows are updated in place.
+
+Texts exist per language. The plain columns (``title``, ``summary``) hold the course's main
+language, for places that need one text (logs, exports); ``texts``/``titles`` hold every
+language, and a lesson's full text is in :class:`LessonText`, one row per language.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ class Track(StrEnum):
     grassroots = "grassroots"
     youth = "youth"
     women = "women"
+    shared = "shared"
 
 
 class Course(SQLModel, table=True):
@@ -29,6 +35,12 @@ class Course(SQLModel, table=True):
     lesson_count: int = 0
     is_published: bool = True
     content_hash: str = Field(default="", max_length=64)
+    # {language: {"title": ..., "summary": ...}}
+    texts: dict[str, dict[str, str]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    # Slugs of shared modules (courses of the "shared" track) shown after this course's own.
+    includes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     synced_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
@@ -44,6 +56,9 @@ class Module(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False))
     position: int = 0
     is_published: bool = True
+    texts: dict[str, dict[str, str]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
 
 
 class Lesson(SQLModel, table=True):
@@ -57,7 +72,24 @@ class Lesson(SQLModel, table=True):
     minutes: int = 5
     points: int = 0
     position: int = 0
+    # The community action the practice task ends in: a key of program.yaml's action_types.
+    action: str | None = Field(default=None, max_length=80)
+    # The quiz's rules (pass mark, points, which choices are right) with main-language texts.
+    quiz: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # {language: title} for outlines; the languages the lesson is written in.
+    titles: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    is_published: bool = True
+
+
+class LessonText(SQLModel, table=True):
+    """A lesson in one language: what the learner reads."""
+
+    __tablename__ = "lesson_text"
+
+    lesson_id: int = Field(foreign_key="lesson.id", ondelete="CASCADE", primary_key=True)
+    language: str = Field(max_length=8, primary_key=True)
+    title: str = Field(max_length=200)
     body_html: str = Field(default="", sa_column=Column(Text, nullable=False))
     practice_html: str = Field(default="", sa_column=Column(Text, nullable=False))
-    quiz: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    is_published: bool = True
+    # {"questions": [{"text", "choices": [text, ...], "explanation"}]}, in the quiz's order
+    quiz_texts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
