@@ -1,18 +1,47 @@
-"""Read views over published courses, with one learner's progress where there is a learner."""
+"""Read views over published courses, in the reader's language, with one learner's progress
+where there is a learner."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from localleaders.models import Course, Lesson, LessonCompletion, Module, QuizAttempt, Track
+from localleaders.models import (
+    Course,
+    Lesson,
+    LessonCompletion,
+    LessonText,
+    Module,
+    QuizAttempt,
+    Track,
+)
+from localleaders.services.content import (
+    language_order,
+    localized_quiz,
+    pick,
+    pick_title,
+)
 from localleaders.services.errors import NotFound
 
 
 @dataclass(frozen=True)
+class CourseView:
+    id: int
+    slug: str
+    track: str
+    language: str
+    lesson_count: int
+    title: str
+    title_lang: str
+    summary: str
+    summary_lang: str
+
+
+@dataclass(frozen=True)
 class CourseCard:
-    course: Course
+    course: CourseView
     completed: int
 
     @property
@@ -22,9 +51,20 @@ class CourseCard:
 
 
 @dataclass(frozen=True)
-class LessonLink:
+class ModuleView:
     slug: str
     title: str
+    title_lang: str
+    summary: str
+    summary_lang: str
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    course_slug: str
+    slug: str
+    title: str
+    lang: str
     minutes: int
     has_quiz: bool
     completed: bool = False
@@ -32,7 +72,9 @@ class LessonLink:
 
 @dataclass
 class ModuleOutline:
-    module: Module
+    module: ModuleView
+    # Set when the module is a shared one, included from another course: its title.
+    shared_from: CourseView | None = None
     lessons: list[LessonLink] = field(default_factory=list)
 
 
@@ -44,16 +86,50 @@ class CourseOutline:
 
 
 @dataclass(frozen=True)
+class LessonView:
+    """A lesson in the one language it is shown in (``lang``)."""
+
+    id: int
+    slug: str
+    title: str
+    minutes: int
+    points: int
+    action: str | None
+    body_html: str
+    practice_html: str
+    quiz: dict[str, Any] | None
+    lang: str
+    # The reader's language has no version of this lesson yet.
+    is_fallback: bool
+
+
+@dataclass(frozen=True)
 class LessonPage:
-    course: Course
-    module: Module
-    lesson: Lesson
+    course: CourseView
+    module: ModuleView
+    lesson: LessonView
     completed: bool
     number: int
     total: int
     previous: LessonLink | None
     next: LessonLink | None
     last_attempt: QuizAttempt | None
+
+
+def course_view(course: Course, locale: str) -> CourseView:
+    assert course.id is not None
+    title, title_lang = pick(course.texts, "title", locale, course.language, course.title)
+    summary, summary_lang = pick(course.texts, "summary", locale, course.language, course.summary)
+    return CourseView(
+        course.id, course.slug, course.track, course.language, course.lesson_count,
+        title, title_lang, summary, summary_lang,
+    )  # fmt: skip
+
+
+def module_view(module: Module, locale: str, main: str) -> ModuleView:
+    title, title_lang = pick(module.texts, "title", locale, main, module.title)
+    summary, summary_lang = pick(module.texts, "summary", locale, main, module.summary)
+    return ModuleView(module.slug, title, title_lang, summary, summary_lang)
 
 
 def _completed_counts(session: Session, user_id: int | None) -> dict[int, int]:
@@ -68,15 +144,21 @@ def _completed_counts(session: Session, user_id: int | None) -> dict[int, int]:
     return dict(rows.all())
 
 
-def catalogue(session: Session, *, user_id: int | None) -> dict[Track, list[CourseCard]]:
-    """Published courses grouped by track, in file order."""
+def catalogue(
+    session: Session, *, user_id: int | None, locale: str
+) -> dict[Track, list[CourseCard]]:
+    """Published courses grouped by track, in file order. A course's progress counts the
+    lessons of the shared modules it includes, as its outline shows them."""
     counts = _completed_counts(session, user_id)
-    courses = session.exec(
-        select(Course).where(col(Course.is_published)).order_by(col(Course.position))
+    courses = list(
+        session.exec(select(Course).where(col(Course.is_published)).order_by(col(Course.position)))
     )
+    ids = {course.slug: course.id for course in courses}
     grouped: dict[Track, list[CourseCard]] = {track: [] for track in Track}
     for course in courses:
-        grouped[Track(course.track)].append(CourseCard(course, counts.get(course.id or 0, 0)))
+        done = counts.get(course.id or 0, 0)
+        done += sum(counts.get(ids.get(slug) or 0, 0) for slug in course.includes)
+        grouped[Track(course.track)].append(CourseCard(course_view(course, locale), done))
     return grouped
 
 
@@ -90,7 +172,7 @@ def _published_course(session: Session, slug: str) -> Course:
 
 
 def _lesson_links(
-    session: Session, course_id: int, user_id: int | None
+    session: Session, course: Course, user_id: int | None, locale: str
 ) -> list[tuple[int, int, LessonLink]]:
     """(lesson id, module id, link) for every published lesson of a course, in order."""
     done: set[int] = set()
@@ -98,46 +180,99 @@ def _lesson_links(
         done = set(
             session.exec(
                 select(LessonCompletion.lesson_id).where(
-                    LessonCompletion.user_id == user_id, LessonCompletion.course_id == course_id
+                    LessonCompletion.user_id == user_id, LessonCompletion.course_id == course.id
                 )
             ).all()
         )
     rows = session.exec(
         select(  # type: ignore[call-overload]
-            Lesson.id, Lesson.module_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.quiz
+            Lesson.id, Lesson.module_id, Lesson.slug, Lesson.title, Lesson.titles,
+            Lesson.minutes, Lesson.quiz,
         )
-        .where(Lesson.course_id == course_id, col(Lesson.is_published))
+        .where(Lesson.course_id == course.id, col(Lesson.is_published))
         .order_by(col(Lesson.position))
-    )
-    return [
-        (lid, mid, LessonLink(slug, title, minutes, quiz is not None, lid in done))
-        for lid, mid, slug, title, minutes, quiz in rows
-    ]
+    )  # fmt: skip
+    links = []
+    for lid, mid, slug, title, titles, minutes, quiz in rows:
+        shown, lang = pick_title(titles, locale, course.language, title)
+        link = LessonLink(course.slug, slug, shown, lang, minutes, quiz is not None, lid in done)
+        links.append((lid, mid, link))
+    return links
 
 
-def course_outline(session: Session, *, slug: str, user_id: int | None) -> CourseOutline:
-    course = _published_course(session, slug)
-    assert course.id is not None
-    links = _lesson_links(session, course.id, user_id)
+def _module_outlines(
+    session: Session, course: Course, user_id: int | None, locale: str
+) -> list[ModuleOutline]:
     modules = session.exec(
         select(Module)
         .where(Module.course_id == course.id, col(Module.is_published))
         .order_by(col(Module.position))
     )
-    outlines = {m.id: ModuleOutline(m) for m in modules}
-    for _lid, module_id, link in links:
+    outlines = {m.id: ModuleOutline(module_view(m, locale, course.language)) for m in modules}
+    for _lid, module_id, link in _lesson_links(session, course, user_id, locale):
         if module_id in outlines:
             outlines[module_id].lessons.append(link)
-    completed = sum(1 for *_ids, link in links if link.completed)
-    next_lesson = next((link for *_ids, link in links if not link.completed), None)
-    return CourseOutline(CourseCard(course, completed), list(outlines.values()), next_lesson)
+    return list(outlines.values())
+
+
+def course_outline(
+    session: Session, *, slug: str, user_id: int | None, locale: str
+) -> CourseOutline:
+    course = _published_course(session, slug)
+    outlines = _module_outlines(session, course, user_id, locale)
+    if course.includes:
+        shared = session.exec(
+            select(Course).where(col(Course.slug).in_(course.includes), col(Course.is_published))
+        ).all()
+        by_slug = {item.slug: item for item in shared}
+        for included in (by_slug[s] for s in course.includes if s in by_slug):
+            view = course_view(included, locale)
+            for outline in _module_outlines(session, included, user_id, locale):
+                outline.shared_from = view
+                outlines.append(outline)
+    links = [link for outline in outlines for link in outline.lessons]
+    completed = sum(1 for link in links if link.completed)
+    next_lesson = next((link for link in links if not link.completed), None)
+    card = CourseCard(course_view(course, locale), completed)
+    return CourseOutline(card, outlines, next_lesson)
+
+
+def lesson_view(session: Session, lesson: Lesson, locale: str, main: str) -> LessonView:
+    """The lesson in the reader's language, or as a whole in the course's main language."""
+    assert lesson.id is not None
+    order = language_order(locale, main)
+    rows = {
+        row.language: row
+        for row in session.exec(
+            select(LessonText).where(
+                LessonText.lesson_id == lesson.id, col(LessonText.language).in_(order)
+            )
+        )
+    }
+    language = next((lang for lang in order if lang in rows), main)
+    text = rows.get(language)
+    quiz = None
+    if lesson.quiz is not None:
+        quiz = localized_quiz(lesson.quiz, text.quiz_texts if text else None)
+    return LessonView(
+        id=lesson.id,
+        slug=lesson.slug,
+        title=text.title if text else lesson.title,
+        minutes=lesson.minutes,
+        points=lesson.points,
+        action=lesson.action,
+        body_html=text.body_html if text else "",
+        practice_html=text.practice_html if text else "",
+        quiz=quiz,
+        lang=language,
+        is_fallback=language != locale,
+    )
 
 
 def lesson_page(
-    session: Session, *, course_slug: str, slug: str, user_id: int | None
+    session: Session, *, course_slug: str, slug: str, user_id: int | None, locale: str
 ) -> LessonPage:
     course = _published_course(session, course_slug)
-    assert course.id is not None
     row = session.exec(
         select(Lesson, Module)
         .join(Module, col(Module.id) == col(Lesson.module_id))
@@ -146,7 +281,7 @@ def lesson_page(
     if row is None:
         raise NotFound()
     lesson, module = row
-    links = _lesson_links(session, course.id, user_id)
+    links = _lesson_links(session, course, user_id, locale)
     index = next(i for i, (lid, *_rest) in enumerate(links) if lid == lesson.id)
     attempt = None
     if user_id is not None and lesson.quiz is not None:
@@ -156,9 +291,9 @@ def lesson_page(
             .order_by(col(QuizAttempt.id).desc())
         ).first()
     return LessonPage(
-        course=course,
-        module=module,
-        lesson=lesson,
+        course=course_view(course, locale),
+        module=module_view(module, locale, course.language),
+        lesson=lesson_view(session, lesson, locale, course.language),
         completed=links[index][2].completed,
         number=index + 1,
         total=len(links),

@@ -13,6 +13,7 @@ from localleaders.gamification.ledger import award
 from localleaders.i18n import N_, Message
 from localleaders.models import Course, Lesson, LessonCompletion, QuizAttempt
 from localleaders.models.base import utcnow
+from localleaders.services.catalogue import lesson_view
 from localleaders.services.errors import Conflict, InvalidInput, NotFound
 
 
@@ -50,9 +51,9 @@ class QuizResult:
         return self.attempt.correct * 100 // self.attempt.total
 
 
-def _lesson(session: Session, course_slug: str, slug: str) -> Lesson:
-    lesson = session.exec(
-        select(Lesson)
+def _lesson_and_course(session: Session, course_slug: str, slug: str) -> tuple[Lesson, Course]:
+    row = session.exec(
+        select(Lesson, Course)
         .join(Course, col(Course.id) == col(Lesson.course_id))
         .where(
             Course.slug == course_slug,
@@ -61,9 +62,13 @@ def _lesson(session: Session, course_slug: str, slug: str) -> Lesson:
             col(Lesson.is_published),
         )
     ).first()
-    if lesson is None:
+    if row is None:
         raise NotFound()
-    return lesson
+    return row
+
+
+def _lesson(session: Session, course_slug: str, slug: str) -> Lesson:
+    return _lesson_and_course(session, course_slug, slug)[0]
 
 
 def _mark_complete(session: Session, user_id: int, lesson: Lesson) -> Outcome:
@@ -118,12 +123,20 @@ def parse_answers(quiz: dict[str, Any], form: dict[str, list[str]]) -> dict[int,
 
 
 def submit_quiz(
-    session: Session, *, user_id: int, course_slug: str, slug: str, form: dict[str, list[str]]
+    session: Session,
+    *,
+    user_id: int,
+    course_slug: str,
+    slug: str,
+    form: dict[str, list[str]],
+    locale: str,
 ) -> QuizResult:
-    lesson = _lesson(session, course_slug, slug)
+    lesson, course = _lesson_and_course(session, course_slug, slug)
     if lesson.quiz is None:
         raise NotFound()
-    quiz = lesson.quiz
+    # Scored by the rules; explained in the language the learner read the quiz in.
+    quiz = lesson_view(session, lesson, locale, course.language).quiz
+    assert quiz is not None
     answers = parse_answers(quiz, form)
     results = [
         QuestionResult(

@@ -49,6 +49,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.program = load_program(courses_root(settings))
     static_dir = data_dir("static")
     app.state.templates = Templates(data_dir("templates"), static_dir, debug=debug)
+    app.state.templates.env.globals["action_names"] = {
+        action.key: action.name for action in app.state.program.action_types
+    }
     for module in (pages, accounts, learning, profile):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=static_dir), name="static")

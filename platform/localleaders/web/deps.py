@@ -38,3 +38,10 @@ TemplatesDep = Annotated[Templates, Depends(_templates)]
 ProgramDep = Annotated[ProgramSpec, Depends(_program)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ViewerId = Annotated[int | None, Depends(_optional_user_id)]
+
+
+def _locale(request: Request) -> str:
+    return getattr(request.state, "locale", None) or request.app.state.settings.default_locale  # type: ignore[no-any-return]
+
+
+LocaleDep = Annotated[str, Depends(_locale)]

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 from jinja2_fragments import render_block
+from markupsafe import Markup
 
 from localleaders.i18n import LANGUAGE_NAMES, LOCALES, N_, Message, translations_for
 
@@ -29,6 +30,7 @@ TRACK_NAMES = {
     "grassroots": Message(N_("Grassroots leaders")),
     "youth": Message(N_("Youth")),
     "women": Message(N_("Women leaders")),
+    "shared": Message(N_("For every track")),
 }
 REASON_NAMES = {
     "lesson_completed": Message(N_("Lesson completed")),
@@ -71,6 +73,14 @@ def _local(context: Context, text: str | dict[str, str]) -> str:
 
 
 @pass_context
+def _lang_attr(context: Context, language: str | None) -> Markup:
+    """` lang="xx"` on an element whose text is in another language than the page."""
+    if not language or language == context["locale"] or language not in LANGUAGE_NAMES:
+        return Markup("")
+    return Markup(f' lang="{language}"')
+
+
+@pass_context
 def _number(context: Context, value: int) -> str:
     return format_decimal(value, locale=context["locale"])
 
@@ -100,8 +110,9 @@ class Templates:
             reason_names=REASON_NAMES,
         )
         self.env.filters.update(
-            t=_translate_message, local=_local, number=_number, datetime=_datetime
-        )
+            t=_translate_message, local=_local, number=_number, datetime=_datetime,
+            langattr=_lang_attr,
+        )  # fmt: skip
 
     def static_url(self, path: str) -> str:
         return f"/static/{path}?v={_file_digest(self.static_dir / path)}"

@@ -27,7 +27,9 @@ def _lesson_block(
 ) -> Response:  # fmt: skip
     """Re-reads the lesson after the change and renders one block, with the toast event."""
     with db.session() as session:
-        page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user.id)
+        page = catalogue.lesson_page(
+            session, course_slug=course, slug=slug, user_id=user.id, locale=request.state.locale
+        )
         standing = profile.standing(session, user_id=user.id or 0, levels=program.levels)
     headers = {}
     if earned:
@@ -65,7 +67,7 @@ def submit_quiz(
         with db.session(write=True) as session:
             before = profile.standing(session, user_id=user.id or 0, levels=program.levels)
             result = learning.submit_quiz(session, user_id=user.id or 0, course_slug=course,
-                                          slug=slug, form=form)  # fmt: skip
+                                          slug=slug, form=form, locale=request.state.locale)  # fmt: skip
     except InvalidInput as exc:
         return _lesson_block(request, db, program, user, course, slug, block="quiz", earned=0,
                              level_before=0, status_code=422, errors=exc.errors, values=form)  # fmt: skip

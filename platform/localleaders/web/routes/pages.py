@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from localleaders.i18n import LOCALES, N_, Message
+from localleaders.i18n import LOCALES, N_, Message, translations_for
 from localleaders.services import accounts, catalogue, profile
 from localleaders.services.errors import NotFound
 from localleaders.web.access import anyone
-from localleaders.web.deps import DbDep, ProgramDep, SettingsDep, TemplatesDep, ViewerId
+from localleaders.web.deps import DbDep, LocaleDep, ProgramDep, SettingsDep, TemplatesDep, ViewerId
 from localleaders.web.forms import FormLists, first, safe_next
 from localleaders.web.viewer import LANGUAGE_COOKIE
 
@@ -18,10 +18,11 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse, dependencies=[anyone])
 def show_home(
-    request: Request, db: DbDep, templates: TemplatesDep, program: ProgramDep, user_id: ViewerId
-) -> HTMLResponse:
+    request: Request, db: DbDep, templates: TemplatesDep, program: ProgramDep, user_id: ViewerId,
+    locale: LocaleDep,
+) -> HTMLResponse:  # fmt: skip
     with db.session() as session:
-        tracks = catalogue.catalogue(session, user_id=user_id)
+        tracks = catalogue.catalogue(session, user_id=user_id, locale=locale)
         standing = (
             profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
         )
@@ -30,19 +31,20 @@ def show_home(
 
 @router.get("/courses", response_class=HTMLResponse, dependencies=[anyone])
 def show_catalogue(
-    request: Request, db: DbDep, templates: TemplatesDep, user_id: ViewerId
+    request: Request, db: DbDep, templates: TemplatesDep, user_id: ViewerId, locale: LocaleDep
 ) -> HTMLResponse:
     with db.session() as session:
-        tracks = catalogue.catalogue(session, user_id=user_id)
+        tracks = catalogue.catalogue(session, user_id=user_id, locale=locale)
     return templates.render(request, "pages/catalogue.html", {"tracks": tracks})
 
 
 @router.get("/courses/{slug}", response_class=HTMLResponse, dependencies=[anyone])
 def show_course(
-    request: Request, slug: str, db: DbDep, templates: TemplatesDep, user_id: ViewerId
-) -> HTMLResponse:
+    request: Request, slug: str, db: DbDep, templates: TemplatesDep, user_id: ViewerId,
+    locale: LocaleDep,
+) -> HTMLResponse:  # fmt: skip
     with db.session() as session:
-        outline = catalogue.course_outline(session, slug=slug, user_id=user_id)
+        outline = catalogue.course_outline(session, slug=slug, user_id=user_id, locale=locale)
     return templates.render(request, "pages/course.html", {"outline": outline})
 
 
@@ -55,10 +57,13 @@ def show_lesson(
     templates: TemplatesDep,
     program: ProgramDep,
     user_id: ViewerId,
+    locale: LocaleDep,
     earned: int = 0,
 ) -> HTMLResponse:
     with db.session() as session:
-        page = catalogue.lesson_page(session, course_slug=course, slug=slug, user_id=user_id)
+        page = catalogue.lesson_page(
+            session, course_slug=course, slug=slug, user_id=user_id, locale=locale
+        )
         standing = (
             profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
         )
@@ -93,11 +98,14 @@ def show_styleguide(
 
 
 @router.get("/manifest.webmanifest", dependencies=[anyone])
-def show_manifest(request: Request, templates: TemplatesDep) -> Response:
-    """The web app manifest, with icon links that carry content digests."""
-    body = templates.env.get_template("manifest.webmanifest").render(static=templates.static_url)
-    return Response(body, media_type="application/manifest+json",
-                    headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
+def show_manifest(request: Request, templates: TemplatesDep, locale: LocaleDep) -> Response:
+    """The web app manifest in the reader's language, with icon links that carry digests."""
+    body = templates.env.get_template("manifest.webmanifest").render(
+        static=templates.static_url, locale=locale, translations=translations_for(locale)
+    )
+    headers = {"Cache-Control": "private, max-age=86400", "Content-Language": locale,
+               "Vary": "Cookie, Accept-Language"}  # fmt: skip
+    return Response(body, media_type="application/manifest+json", headers=headers)
 
 
 @router.get("/healthz", dependencies=[anyone])

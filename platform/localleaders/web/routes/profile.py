@@ -7,15 +7,16 @@ from fastapi.responses import HTMLResponse
 
 from localleaders.services import profile
 from localleaders.web.access import CurrentUser, signed_in
-from localleaders.web.deps import DbDep, ProgramDep, TemplatesDep
+from localleaders.web.deps import DbDep, LocaleDep, ProgramDep, TemplatesDep
 
 router = APIRouter()
 
 
 @router.get("/profile", response_class=HTMLResponse, dependencies=[signed_in])
 def show_profile(
-    request: Request, user: CurrentUser, db: DbDep, templates: TemplatesDep, program: ProgramDep
-) -> HTMLResponse:
+    request: Request, user: CurrentUser, db: DbDep, templates: TemplatesDep, program: ProgramDep,
+    locale: LocaleDep,
+) -> HTMLResponse:  # fmt: skip
     with db.session() as session:
-        view = profile.profile(session, user=user, levels=program.levels)
+        view = profile.profile(session, user=user, levels=program.levels, locale=locale)
     return templates.render(request, "pages/profile.html", {"view": view})
