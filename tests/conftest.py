@@ -2,24 +2,27 @@
 LOCALLEADERS_TEST_DATABASE_URL is set (``make test`` starts a throwaway server for it).
 
 The schema is built once per run by the real migrations and the real courses are synced
-once; after each test every table except the catalogue is emptied, so tests see committed
+once (with one change: PLAIN_LESSON loses its quiz, so the "mark as complete" path of
+lessons without a quiz is exercised although every shipped lesson has one); after each test every table except the catalogue is emptied, so tests see committed
 data exactly as the app does (real transactions, real concurrency) and never each other's.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from localleaders.catalog.loader import load_catalog
+from localleaders.catalog.loader import load_catalog, split_front_matter
 from localleaders.catalog.sync import sync_catalog
 from localleaders.db import Database
 from localleaders.migrate import upgrade
@@ -30,10 +33,28 @@ from localleaders.settings import Settings
 from localleaders.web.app import create_app
 
 PASSWORD = "correct horse battery staple"
-CATALOG_TABLES = {"course", "module", "lesson", "alembic_version"}
+CATALOG_TABLES = {"course", "module", "lesson", "lesson_text", "alembic_version"}
 COURSE = "organising-neighbours"
 PLAIN_LESSON = "keep-the-group-going"  # a lesson without a quiz
 QUIZ_LESSON = "map-your-street"
+
+
+def copy_courses(target: Path) -> Path:
+    """The shipped courses, with the quiz taken out of PLAIN_LESSON in every language."""
+    shutil.copytree(data_dir("courses"), target)
+    for path in target.glob(f"{COURSE}/*/{PLAIN_LESSON}*.md"):
+        parts = split_front_matter(path.read_text(encoding="utf-8"))
+        assert parts is not None
+        front = yaml.safe_load(parts[0])
+        front.pop("quiz", None)
+        dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+        path.write_text(f"---\n{dumped}---\n{parts[1]}", encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def courses_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_courses(tmp_path_factory.mktemp("catalogue") / "courses")
 
 
 @pytest.fixture(scope="session")
@@ -45,14 +66,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def db(database_url: str) -> Iterator[Database]:
+def db(database_url: str, courses_root: Path) -> Iterator[Database]:
     database = Database(database_url)
     if not database.is_sqlite:
         with database.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(database)
     with database.session(write=True) as session:
-        sync_catalog(session, load_catalog(data_dir("courses")))
+        sync_catalog(session, load_catalog(courses_root))
     yield database
     database.dispose()
 
@@ -79,12 +100,12 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
                 session.execute(text("DELETE FROM lesson"))
                 session.execute(text("DELETE FROM module"))
                 session.execute(text("DELETE FROM course"))
-                sync_catalog(session, load_catalog(data_dir("courses")))
+                sync_catalog(session, load_catalog(request.getfixturevalue("courses_root")))
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
-    return Settings(environment="test", database_url=database_url)
+def settings(database_url: str, courses_root: Path) -> Settings:
+    return Settings(environment="test", database_url=database_url, courses_dir=courses_root)
 
 
 @pytest.fixture(scope="session")
@@ -158,12 +179,8 @@ def session(db: Database) -> Iterator[Session]:
 
 @pytest.fixture
 def courses_copy(tmp_path: Path) -> Path:
-    """A writable copy of the real courses folder, for tests that break or edit files."""
-    import shutil
-
-    target = tmp_path / "courses"
-    shutil.copytree(data_dir("courses"), target)
-    return target
+    """A writable copy of the synced courses folder, for tests that break or edit files."""
+    return copy_courses(tmp_path / "courses")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

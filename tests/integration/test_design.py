@@ -30,3 +30,10 @@ def test_manifest_links_icons_that_exist(client: TestClient) -> None:
     assert {"any", "maskable"} <= purposes
     for icon in manifest["icons"]:
         assert client.get(icon["src"]).status_code == 200, icon["src"]
+
+
+def test_manifest_speaks_the_readers_language(client: TestClient) -> None:
+    client.cookies.set("lang", "be", domain="testserver.local")
+    manifest = client.get("/manifest.webmanifest").json()
+    assert manifest["lang"] == "be"
+    assert manifest["description"].startswith("Кароткія")
