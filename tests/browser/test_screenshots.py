@@ -63,3 +63,14 @@ def test_main_pages(visit, users, session, out_dir: Path, width: str) -> None:  
     expect(result).to_be_visible()
     result.scroll_into_view_if_needed()
     page.screenshot(path=str(out_dir / f"quiz-{width}.png"))
+
+
+@pytest.mark.parametrize(("locale", "accept"), [("be", "be-BY"), ("ru", "ru-RU"), ("en", "en-GB")])
+def test_lesson_in_each_language(visit, out_dir: Path, locale: str, accept: str) -> None:  # type: ignore[no-untyped-def]
+    reader = visit(viewport=PHONE, locale=accept)
+    page = reader.go(f"/courses/{COURSE}/{QUIZ_LESSON}")
+    assert page.locator("html").get_attribute("lang") == locale
+    expect(page.locator(".alert--info")).to_have_count(0)
+    target = out_dir / f"lesson-phone-{locale}.png"
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 5_000
