@@ -5,13 +5,16 @@ Only ever runs on an empty database, so it cannot touch a real programme's data.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
 
 from localleaders.db import Database
-from localleaders.models import Lesson, Role
-from localleaders.services import accounts, learning
+from localleaders.models import Course, Lesson, Role, User
+from localleaders.services import accounts, cohorts, learning
 
 DEMO_PASSWORD = "demo-password-2026"
+DEMO_COURSE = "organising-neighbours"
 DEMO_USERS = [
     ("admin", "Programme staff", Role.admin, 0),
     ("trainer", "Trainer Alesia", Role.trainer, 0),
@@ -25,30 +28,60 @@ def load_demo(db: Database) -> list[str]:
     with db.session(write=True) as session:
         if accounts.count_users(session) > 0:
             return ["Demo data skipped: the database already has users."]
-        lessons = session.exec(
-            select(Lesson)
-            .where(col(Lesson.is_published), col(Lesson.quiz).is_(None))
-            .order_by(col(Lesson.course_id), col(Lesson.position))
-        ).all()
+        course = session.exec(select(Course).where(Course.slug == DEMO_COURSE)).first()
+        lessons = (
+            list(
+                session.exec(
+                    select(Lesson)
+                    .where(Lesson.course_id == course.id, col(Lesson.is_published))
+                    .order_by(col(Lesson.position))
+                )
+            )
+            if course is not None
+            else []
+        )
+        people: dict[str, User] = {}
         for username, name, role, completed in DEMO_USERS:
             user = accounts.register(
                 session, username=username, display_name=name, password=DEMO_PASSWORD, role=role
             )
-            assert user.id is not None
+            people[username] = user
             for lesson in lessons[:completed]:
-                course = lesson.course_id
-                slug = _course_slug(session, course)
-                learning.complete_lesson(
-                    session, user_id=user.id, course_slug=slug, slug=lesson.slug
-                )
+                _finish(session, user, lesson)
+        if course is not None:
+            _demo_cohort(session, people)
     lines = ["Demo accounts (password for all: " + DEMO_PASSWORD + "):"]
     lines += [f"  {username:<8} {role.value}" for username, _name, role, _done in DEMO_USERS]
     return lines
 
 
-def _course_slug(session, course_id: int) -> str:  # type: ignore[no-untyped-def]
-    from localleaders.models import Course
+def _finish(session: Session, user: User, lesson: Lesson) -> None:
+    """Completes a lesson the way a learner does: by passing its quiz if it has one."""
+    assert user.id is not None
+    if lesson.quiz is None:
+        learning.complete_lesson(session, user_id=user.id, course_slug=DEMO_COURSE,
+                                 slug=lesson.slug)  # fmt: skip
+        return
+    right = {
+        f"q{number}": [str(i) for i, choice in enumerate(question["choices"]) if choice["correct"]]
+        for number, question in enumerate(lesson.quiz["questions"])
+    }
+    learning.submit_quiz(session, user_id=user.id, course_slug=DEMO_COURSE, slug=lesson.slug,
+                         form=right, locale="en")  # fmt: skip
 
-    course = session.get(Course, course_id)
-    assert course is not None
-    return course.slug
+
+def _demo_cohort(session: Session, people: dict[str, User]) -> None:
+    start = date.today() - timedelta(days=21)
+    form = cohorts.CohortForm(
+        name="Demo cohort: spring neighbours", course_slugs=[DEMO_COURSE],
+        starts_on=start.isoformat(), ends_on=(start + timedelta(days=84)).isoformat(),
+    )  # fmt: skip
+    cohort = cohorts.create(session, actor=people["trainer"], form=form)
+    for username in ("learner", "olga", "yan"):
+        cohorts.join(session, user=people[username], code=cohort.join_code)
+    cohorts.set_due_date(session, actor=people["trainer"], cohort=cohort, course_slug=DEMO_COURSE,
+                         due_on=(date.today() + timedelta(days=30)).isoformat())  # fmt: skip
+    cohorts.announce(
+        session, actor=people["trainer"], cohort=cohort,
+        body="Welcome! Finish the first module this week; we meet online on Thursday.",
+    )  # fmt: skip

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     session_absolute_days: int = Field(default=60, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     registration_open: bool = True
+    audit_retention_days: int = Field(default=730, ge=30)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

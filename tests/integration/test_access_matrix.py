@@ -6,24 +6,77 @@ sample path below, so nobody can add a page without saying who may use it.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from httpx import Response
 
-from localleaders.models import Role
+from localleaders.db import Database
+from localleaders.models import Role, User
+from localleaders.services import cohorts
 from localleaders.settings import Settings
 from localleaders.web.access import rule_of
 from localleaders.web.app import api_routes, create_app
-from tests.conftest import COURSE, PLAIN_LESSON, Users
+from tests.conftest import COURSE, PASSWORD, PLAIN_LESSON, Users
+
+PARAMS = {
+    "slug": PLAIN_LESSON,
+    "course": COURSE,
+    "session_id": "999999",
+}
+"""Sample values for path parameters; ``cohort_id``, ``code`` (its join code) and
+``user_id`` (a learner of that cohort) come from the world each viewer gets. Use these
+names in new routes."""
 
 SAMPLE_PATHS = {
     "/courses/{slug}": f"/courses/{COURSE}",
-    "/courses/{course}/{slug}": f"/courses/{COURSE}/{PLAIN_LESSON}",
-    "/courses/{course}/{slug}/complete": f"/courses/{COURSE}/{PLAIN_LESSON}/complete",
-    "/courses/{course}/{slug}/quiz": f"/courses/{COURSE}/{PLAIN_LESSON}/quiz",
-    "/account/sessions/{session_id}/revoke": "/account/sessions/999999/revoke",
 }
-VIEWERS = [None, Role.learner, Role.trainer, Role.admin]
+VIEWERS = ["anonymous", "learner", "other_trainer", "trainer", "admin"]
+ROLE_OF = {
+    "anonymous": None,
+    "learner": Role.learner,
+    "other_trainer": Role.trainer,
+    "trainer": Role.trainer,
+    "admin": Role.admin,
+}
+
+
+@dataclass
+class World:
+    """A cohort with its trainer and a learner, and a second cohort with another trainer."""
+
+    cohort_id: int
+    code: str
+    learner: User
+    trainer: User
+    other_trainer: User
+    admin: User
+
+
+def make_world(db: Database, users: Users) -> World:
+    trainer = users.create(Role.trainer)
+    other_trainer = users.create(Role.trainer)
+    learner = users.create(Role.learner)
+    admin = users.create(Role.admin)
+    with db.session(write=True) as session:
+        form = cohorts.CohortForm(name="Spring", course_slugs=[COURSE], starts_on="2026-03-01")
+        cohort = cohorts.create(session, actor=trainer, form=form)
+        cohorts.create(session, actor=other_trainer, form=form)
+        cohorts.join(session, user=learner, code=cohort.join_code)
+        assert cohort.id is not None
+    return World(cohort.id, cohort.join_code, learner, trainer, other_trainer, admin)
+
+
+def url_for(path: str, world: World) -> str:
+    if path in SAMPLE_PATHS:
+        return SAMPLE_PATHS[path]
+    values = {**PARAMS, "cohort_id": str(world.cohort_id), "user_id": str(world.learner.id),
+              "code": world.code}  # fmt: skip
+    return re.sub(r"\{(\w+)\}", lambda match: values[match.group(1)], path)
 
 
 def routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
@@ -35,40 +88,75 @@ def routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
     return found
 
 
-def allowed(route: APIRoute, viewer: Role | None) -> bool:
+def expected(route: APIRoute, viewer: str) -> str:
+    """ "ok", "login" (anonymous sent to log in), "denied" (403) or "hidden" (404)."""
     rule = rule_of(route)
     assert rule is not None, f"{route.path} has no access rule"
-    return rule.roles is None or (viewer is not None and viewer in rule.roles)
+    role = ROLE_OF[viewer]
+    if rule.roles is None:
+        return "ok"
+    if role is None:
+        return "login"
+    if role not in rule.roles:
+        return "denied"
+    if rule.scope is not None and viewer == "other_trainer":
+        return "hidden"
+    return "ok"
+
+
+def outcome(response: Response) -> str:
+    if response.status_code == 401 or (
+        response.status_code == 303 and response.headers["location"].startswith("/login")
+    ):
+        return "login"
+    if response.status_code == 403:
+        return "denied"
+    if response.status_code == 404:
+        return "hidden"
+    return "ok"
 
 
 def test_every_route_is_covered(app: FastAPI) -> None:
     for _method, path, _route in routes(app):
-        assert "{" not in path or path in SAMPLE_PATHS, f"add a sample path for {path}"
+        names = set(re.findall(r"\{(\w+)\}", path)) - {"cohort_id", "user_id", "code"}
+        assert path in SAMPLE_PATHS or names <= PARAMS.keys(), f"add a sample value for {path}"
 
 
-def test_access_matrix(app: FastAPI, users: Users) -> None:
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_access_matrix(app: FastAPI, db: Database, users: Users, viewer: str) -> None:
     checked = 0
-    for viewer in VIEWERS:
-        with TestClient(app, base_url="https://testserver") as client:
-            if viewer is not None:
-                users.login(client, viewer)
-            for method, path, route in routes(app):
-                if path in ("/logout", "/language"):
-                    continue  # would end or change the session mid-matrix; covered elsewhere
-                url = SAMPLE_PATHS.get(path, path)
-                response = client.request(method, url, follow_redirects=False)
-                denied = response.status_code in (401, 403) or (
-                    response.status_code == 303
-                    and response.headers["location"].startswith("/login")
-                )
-                assert denied is not allowed(route, viewer), (
-                    method,
-                    path,
-                    viewer,
-                    response.status_code,
-                )
-                checked += 1
-    assert checked >= 4 * 10
+    with TestClient(app, base_url="https://testserver") as client:
+        world = enter(client, make_world(db, users), viewer)
+        for method, path, route in routes(app):
+            if path in ("/logout", "/language"):
+                continue  # would end or change the session mid-matrix; covered elsewhere
+            response = client.request(method, url_for(path, world), follow_redirects=False)
+            want, got = expected(route, viewer), outcome(response)
+            where = (method, path, viewer, response.status_code)
+            if want == "ok":
+                assert got not in ("login", "denied"), where
+                if rule_of(route).scope is not None:  # type: ignore[union-attr]
+                    assert got != "hidden", where
+            else:
+                assert got == want, where
+            checked += 1
+            if method != "GET":  # a POST may have changed the world: start afresh
+                world = enter(client, make_world(db, users), viewer)
+    assert checked >= 10
+
+
+def enter(client: TestClient, world: World, viewer: str) -> World:
+    client.cookies.clear()
+    if viewer != "anonymous":
+        login(client, getattr(world, viewer))
+    return world
+
+
+def login(client: TestClient, user: User) -> None:
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
 
 
 def test_logout_and_language_rules(client: TestClient, users: Users) -> None:

@@ -26,6 +26,8 @@ class User(SQLModel, table=True):
     role: str = Field(default=Role.learner.value, max_length=16)
     locale: str | None = Field(default=None, max_length=8)
     is_active: bool = True
+    must_change_password: bool = False  # set by an admin's password reset
+    last_active_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -17,7 +17,7 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
-def _clean_text(value: str) -> str:
+def clean_text(value: str) -> str:
     """Trims and drops control characters, which have no place in a name."""
     value = unicodedata.normalize("NFC", value.strip())
     return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C")
@@ -59,7 +59,7 @@ def register(
     locale: str | None = None,
 ) -> User:
     username = username.strip().lower()
-    display_name = _clean_text(display_name)
+    display_name = clean_text(display_name)
     email = email.strip().lower()
     errors = _validate_registration(username, display_name, password, email)
     if not errors and session.exec(select(User.id).where(User.username == username)).first():

@@ -132,7 +132,7 @@ def module_view(module: Module, locale: str, main: str) -> ModuleView:
     return ModuleView(module.slug, title, title_lang, summary, summary_lang)
 
 
-def _completed_counts(session: Session, user_id: int | None) -> dict[int, int]:
+def completed_counts(session: Session, user_id: int | None) -> dict[int, int]:
     if user_id is None:
         return {}
     rows = session.exec(
@@ -149,7 +149,7 @@ def catalogue(
 ) -> dict[Track, list[CourseCard]]:
     """Published courses grouped by track, in file order. A course's progress counts the
     lessons of the shared modules it includes, as its outline shows them."""
-    counts = _completed_counts(session, user_id)
+    counts = completed_counts(session, user_id)
     courses = list(
         session.exec(select(Course).where(col(Course.is_published)).order_by(col(Course.position)))
     )

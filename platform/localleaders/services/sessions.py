@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from localleaders.models import User, UserSession
 from localleaders.models.base import utcnow
@@ -35,6 +35,8 @@ def start(session: Session, *, user: User, user_agent: str, policy: SessionPolic
     assert user.id is not None
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    user.last_active_at = now
+    session.add(user)
     session.add(
         UserSession(
             user_id=user.id,
@@ -78,6 +80,9 @@ def touch(session: Session, *, session_id: int) -> None:
     if row is not None:
         row.last_seen_at = utcnow()
         session.add(row)
+        session.exec(
+            update(User).where(col(User.id) == row.user_id).values(last_active_at=row.last_seen_at)
+        )
 
 
 def end(session: Session, *, token: str, policy: SessionPolicy) -> None:

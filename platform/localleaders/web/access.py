@@ -29,6 +29,10 @@ class Access:
 
     name: str
     roles: frozenset[Role] | None
+    scope: str | None = None
+    """``"cohort"``: only trainers of the cohort in the path (admins: all), others get 404;
+    ``"member"``: members of the cohort in the path and its trainers, others get 404. The
+    route checks the scope through services.cohorts; the access matrix tests it."""
 
     def __call__(self, request: Request) -> None:
         if self.roles is None:
@@ -44,11 +48,15 @@ ANYONE = Access("anyone", None)
 SIGNED_IN = Access("signed_in", frozenset(Role))
 TRAINER = Access("trainer", frozenset({Role.trainer, Role.admin}))
 ADMIN = Access("admin", frozenset({Role.admin}))
+COHORT_TRAINER = Access("cohort_trainer", frozenset({Role.trainer, Role.admin}), "cohort")
+COHORT_MEMBER = Access("cohort_member", frozenset(Role), "member")
 
 anyone = Depends(ANYONE)
 signed_in = Depends(SIGNED_IN)
 trainers = Depends(TRAINER)
 admins = Depends(ADMIN)
+cohort_trainers = Depends(COHORT_TRAINER)
+cohort_members = Depends(COHORT_MEMBER)
 
 
 def rule_of(route: APIRoute) -> Access | None:

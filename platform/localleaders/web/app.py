@@ -20,7 +20,7 @@ from localleaders.settings import Settings
 from localleaders.web import errors
 from localleaders.web.access import rule_of
 from localleaders.web.middleware import BodyLimit, SameOriginGuard, SecurityHeaders
-from localleaders.web.routes import accounts, learning, pages, profile
+from localleaders.web.routes import accounts, cohorts, learning, pages, profile
 from localleaders.web.templating import Templates
 from localleaders.web.viewer import ViewerMiddleware
 
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.templates.env.globals["action_names"] = {
         action.key: action.name for action in app.state.program.action_types
     }
-    for module in (pages, accounts, learning, profile):
+    for module in (pages, accounts, learning, profile, cohorts):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=static_dir), name="static")
     errors.install(app)

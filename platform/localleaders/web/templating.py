@@ -10,11 +10,12 @@ from __future__ import annotations
 import gettext
 import hashlib
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal
 from fastapi import Request
@@ -90,6 +91,13 @@ def _datetime(context: Context, value: datetime, format: str = "medium") -> str:
     return babel_format_datetime(value, format=format, locale=context["locale"])
 
 
+@pass_context
+def _date(context: Context, value: date | None, format: str = "medium") -> str:
+    return (
+        "" if value is None else babel_format_date(value, format=format, locale=context["locale"])
+    )
+
+
 class Templates:
     def __init__(self, directory: Path, static_dir: Path, *, debug: bool) -> None:
         self.static_dir = static_dir
@@ -110,7 +118,7 @@ class Templates:
             reason_names=REASON_NAMES,
         )
         self.env.filters.update(
-            t=_translate_message, local=_local, number=_number, datetime=_datetime,
+            t=_translate_message, local=_local, number=_number, datetime=_datetime, date=_date,
             langattr=_lang_attr,
         )  # fmt: skip
 

@@ -36,8 +36,10 @@ def _signed_in_response(request: Request, token: str, settings: Settings, target
 
 
 @router.get("/register", response_class=HTMLResponse, dependencies=[anyone])
-def show_register(request: Request, templates: TemplatesDep) -> HTMLResponse:
-    return templates.render(request, "pages/register.html")
+def show_register(request: Request, templates: TemplatesDep, next: str = "") -> HTMLResponse:
+    return templates.render(
+        request, "pages/register.html", {"values": {"next": safe_next(next, "")}}
+    )
 
 
 @router.post("/register", dependencies=[anyone])
@@ -45,6 +47,7 @@ def register(
     request: Request, form: FormLists, db: DbDep, templates: TemplatesDep, settings: SettingsDep
 ) -> Response:
     values = {name: first(form, name) for name in REGISTER_FIELDS}
+    values["next"] = safe_next(first(form, "next"), "")
     try:
         if not settings.registration_open:
             raise InvalidInput({"": Message(N_("Registration is closed. Ask your trainer."))})
@@ -65,7 +68,7 @@ def register(
         return templates.render(
             request, "pages/register.html", context, block="form", status_code=422
         )
-    return _signed_in_response(request, token, settings, "/courses")
+    return _signed_in_response(request, token, settings, values["next"] or "/courses")
 
 
 @router.get("/login", response_class=HTMLResponse, dependencies=[anyone])
