@@ -9,7 +9,7 @@ HTMX := static/js/vendor/htmx.min.js
 POT := /tmp/localleaders-messages.pot
 export LOCALLEADERS_DATABASE_URL ?= sqlite:///localleaders.db
 
-.PHONY: screenshots run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
+.PHONY: bench screenshots run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
 
 help:
 	@echo "make run    - set up (first time), migrate, load courses and demo data, serve on http://$(HOST):$(PORT)"
@@ -88,3 +88,7 @@ clean:
 
 screenshots: setup system-deps
 	LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py
+
+# Measures the progress matrix of a 300-learner cohort (docs/benchmarks.md). Not part of `make test`.
+bench: setup
+	$(BIN)/python benchmarks/progress_matrix.py
