@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 
-from localleaders.catalog.loader import load_catalog
-from localleaders.catalog.problems import CourseFileError
 from localleaders.catalog.sync import sync_catalog
 from localleaders.db import Database
 from localleaders.models import Role
+from localleaders.services import publishing
 from localleaders.settings import Settings
 
 app = typer.Typer(
@@ -22,9 +21,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 courses_app = typer.Typer(help="Course files in courses/.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log of trainer and admin actions.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(courses_app, name="courses")
+app.add_typer(audit_app, name="audit")
 
 
 def _settings() -> Settings:
@@ -63,14 +64,14 @@ def courses_validate(
     """Check every course file; print each problem with file, line and field, then every
     text that is missing in some language."""
     root = _courses_dir(_settings(), path)
-    try:
-        catalog = load_catalog(root)
-    except CourseFileError as exc:
-        for problem in exc.problems:
+    validation = publishing.validate(root)
+    if validation.catalog is None:
+        for problem in validation.problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"{len(exc.problems)} problem(s) found.", err=True)
-        raise typer.Exit(1) from None
-    lessons = sum(len(course.lessons) for course in catalog.courses)
+        typer.echo(f"{len(validation.problems)} problem(s) found.", err=True)
+        raise typer.Exit(1)
+    catalog = validation.catalog
+    lessons = validation.lesson_count
     for missing in catalog.missing:
         typer.echo(f"missing translation: {missing}", err=True)
     if catalog.missing:
@@ -89,24 +90,41 @@ def courses_sync(
     """Validate, then load the course files into the database (idempotent)."""
     settings = _settings()
     root = _courses_dir(settings, path)
-    try:
-        catalog = load_catalog(root)
-    except CourseFileError as exc:
-        for problem in exc.problems:
+    validation = publishing.validate(root)
+    if validation.catalog is None:
+        for problem in validation.problems:
             typer.echo(str(problem), err=True)
         typer.echo("Nothing was changed.", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(1)
     db = Database(settings.database_url)
     with db.session(write=True) as session:
-        report = sync_catalog(session, catalog)
-    for label, items in (
-        ("created", report.created),
-        ("updated", report.updated),
-        ("unpublished", report.unpublished),
-    ):
-        for item in items:
-            typer.echo(f"{label}: {item}")
+        report = sync_catalog(session, validation.catalog)
+    for label, item in publishing.changes(report):
+        typer.echo(f"{label}: {item}")
     typer.echo("Courses are up to date." if not report.changed else "Courses synced.")
+
+
+@audit_app.command("purge")
+def audit_purge(
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            min=30,
+            help="Keep this many days (default: LOCALLEADERS_AUDIT_RETENTION_DAYS)",
+        ),
+    ] = None,
+) -> None:
+    """Delete audit log entries older than the retention period."""
+    from localleaders.services import audit
+
+    settings = _settings()
+    keep = days if days is not None else settings.audit_retention_days
+    with Database(settings.database_url).session(write=True) as session:
+        removed = audit.purge(session, keep_days=keep)
+    typer.echo(
+        f"Removed {removed} audit log entr{'y' if removed == 1 else 'ies'} older than {keep} days."
+    )
 
 
 @users_app.command("create")
@@ -162,11 +180,12 @@ def serve(
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
     workers: Annotated[int, typer.Option(min=1)] = 1,
 ) -> None:
-    """Apply migrations, sync courses, then serve the web app."""
+    """Apply migrations, sync courses, purge old audit entries, then serve the web app."""
     import uvicorn
 
     db_upgrade()
     courses_sync(None)
+    audit_purge(None)
     typer.echo(f"Serving on http://{host}:{port}")
     uvicorn.run(
         "localleaders.web.app:create_app",

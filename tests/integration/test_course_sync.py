@@ -110,3 +110,17 @@ def test_cli_sync_of_a_broken_folder_changes_nothing(
     assert result.exit_code == 1 and "Nothing was changed" in result.output
     assert snapshot(session) == before
     assert "Renamed" not in session.exec(select(Course.title).where(Course.slug == COURSE)).one()
+
+
+def test_synced_at_moves_only_when_the_files_change(db, courses_copy) -> None:  # type: ignore[no-untyped-def]
+    sync(db, courses_copy)
+    with db.session() as session:
+        first = session.exec(select(Course.synced_at).where(Course.slug == COURSE)).one()
+    sync(db, courses_copy)
+    with db.session() as session:
+        assert session.exec(select(Course.synced_at).where(Course.slug == COURSE)).one() == first
+    course_file = courses_copy / COURSE / "course.yaml"
+    course_file.write_text(course_file.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
+    sync(db, courses_copy)
+    with db.session() as session:
+        assert session.exec(select(Course.synced_at).where(Course.slug == COURSE)).one() > first

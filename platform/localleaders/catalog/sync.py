@@ -15,6 +15,7 @@ from localleaders.catalog.loader import Catalog, LoadedCourse, LoadedLesson, mer
 from localleaders.catalog.markdown import render_markdown
 from localleaders.catalog.schemas import LessonSpec, texts_of
 from localleaders.models import Course, Lesson, LessonText, Module
+from localleaders.models.base import utcnow
 
 
 @dataclass
@@ -105,6 +106,7 @@ def _sync_course(
     spec = loaded.spec
     main = spec.language
     existing_course = session.exec(select(Course).where(Course.slug == spec.slug)).first()
+    previous_hash = existing_course.content_hash if existing_course else ""
     courses = {spec.slug: existing_course} if existing_course else {}
     course = _upsert(
         session,
@@ -126,6 +128,9 @@ def _sync_course(
         f"course {spec.slug}",
         report,
     )
+    if existing_course is not None and previous_hash != loaded.content_hash:
+        course.synced_at = utcnow()  # the live version changed: "published at" moves
+        session.add(course)
     modules = {m.slug: m for m in session.exec(select(Module).where(Module.course_id == course.id))}
     lessons = {
         les.slug: les for les in session.exec(select(Lesson).where(Lesson.course_id == course.id))

@@ -10,6 +10,7 @@ from http.cookies import SimpleCookie
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
+from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from localleaders.db import Database
@@ -20,6 +21,13 @@ from localleaders.settings import Settings
 
 SESSION_COOKIE = "__Host-session"
 LANGUAGE_COOKIE = "lang"
+CHANGE_PASSWORD_URL = "/account"
+# While someone signs in with a temporary password an admin gave them, only these paths
+# answer; every other request sends them to choose their own password first.
+PASSWORD_CHANGE_PATHS = frozenset(
+    {CHANGE_PASSWORD_URL, "/account/password", "/logout", "/language", "/healthz",
+     "/manifest.webmanifest"}
+)  # fmt: skip
 
 
 def read_cookie(headers: Headers, name: str) -> str | None:
@@ -54,6 +62,12 @@ def find_user(db: Database, settings: Settings, token: str) -> tuple[User, int] 
     return user, user_session.id
 
 
+def password_change_required(headers: Headers) -> Response:
+    if headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": CHANGE_PASSWORD_URL})
+    return RedirectResponse(CHANGE_PASSWORD_URL, status_code=303)
+
+
 class ViewerMiddleware:
     def __init__(self, app: ASGIApp, *, db: Database, settings: Settings) -> None:
         self.app = app
@@ -73,6 +87,9 @@ class ViewerMiddleware:
         state["session_id"] = found[1] if found else None
         state["session_token"] = token if found else None
         state["locale"] = self.locale_for(user, headers)
+        if user and user.must_change_password and scope["path"] not in PASSWORD_CHANGE_PATHS:
+            await password_change_required(headers)(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
     def locale_for(self, user: User | None, headers: Headers) -> str:
