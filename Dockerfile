@@ -43,7 +43,8 @@ ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     LOCALLEADERS_ENVIRONMENT=production \
-    LOCALLEADERS_DATABASE_URL=sqlite:////data/localleaders.db
+    LOCALLEADERS_DATABASE_URL=sqlite:////data/localleaders.db \
+    LOCALLEADERS_DATA_DIR=/data
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /data --no-create-home \
         --shell /usr/sbin/nologin app \

@@ -104,8 +104,11 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, courses_root: Path) -> Settings:
-    return Settings(environment="test", database_url=database_url, courses_dir=courses_root)
+def settings(
+    database_url: str, courses_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    return Settings(environment="test", database_url=database_url, courses_dir=courses_root,
+                    data_dir=tmp_path_factory.mktemp("data"))  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -237,3 +237,19 @@ def test_sessions_expire_when_idle_and_absolutely(db, users: Users) -> None:  # 
             sessions.lookup(read, token=token, policy=long_policy, now=now + timedelta(days=3))
             is None
         )
+
+
+def test_gender_is_optional_and_can_be_withdrawn(client: TestClient, users: Users, db) -> None:  # type: ignore[no-untyped-def]
+    user = users.login(client)
+    page = BeautifulSoup(client.get("/account").text, "html.parser")
+    assert page.select_one("input[name=gender][value=''][checked]") is not None  # default
+    assert client.post("/account/about", data={"gender": "robot"}).status_code == 422
+    assert (
+        client.post("/account/about", data={"gender": "female"}, follow_redirects=False).status_code
+        == 303
+    )
+    with db.session() as session:
+        assert session.get(User, user.id).gender == "female"
+    client.post("/account/about", data={"gender": ""})
+    with db.session() as session:
+        assert session.get(User, user.id).gender is None

@@ -105,6 +105,12 @@ class LessonSpec(Strict):
 class ActionTypeSpec(Strict):
     key: Slug
     name: LocalTitle
+    points: int = Field(default=30, ge=0, le=1000)  # awarded when a trainer verifies one
+
+
+class ActionRules(Strict):
+    # A claim of this many residents mobilised or more needs a second trainer's verification.
+    second_verification_residents: int = Field(default=100, ge=1)
 
 
 class LevelSpec(Strict):
@@ -115,6 +121,7 @@ class LevelSpec(Strict):
 class ProgramSpec(Strict):
     levels: list[LevelSpec] = Field(min_length=1)
     action_types: list[ActionTypeSpec] = Field(default_factory=list)
+    actions: ActionRules = Field(default_factory=ActionRules)
 
     @field_validator("action_types")
     @classmethod

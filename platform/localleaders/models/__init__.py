@@ -1,6 +1,16 @@
 """Tables, one module per area. Importing this package registers them all on the metadata."""
 
 from localleaders.models.accounts import Role, User, UserSession
+from localleaders.models.actions import (
+    ActionPhoto,
+    ActionReview,
+    ActionRevision,
+    ActionStatus,
+    CommunityAction,
+    Consultation,
+    ReviewDecision,
+    Visibility,
+)
 from localleaders.models.audit import AuditEntry
 from localleaders.models.base import metadata
 from localleaders.models.catalog import Course, Lesson, LessonText, Module, Track
@@ -16,6 +26,10 @@ from localleaders.models.gamification import PointEntry, UserPoints
 from localleaders.models.progress import LessonCompletion, QuizAttempt
 
 __all__ = [
+    "ActionPhoto",
+    "ActionReview",
+    "ActionRevision",
+    "ActionStatus",
     "Announcement",
     "AuditEntry",
     "Cohort",
@@ -23,6 +37,8 @@ __all__ = [
     "CohortMember",
     "CohortStatus",
     "CohortTrainer",
+    "CommunityAction",
+    "Consultation",
     "Course",
     "Lesson",
     "LessonCompletion",
@@ -30,10 +46,12 @@ __all__ = [
     "Module",
     "PointEntry",
     "QuizAttempt",
+    "ReviewDecision",
     "Role",
     "Track",
     "User",
     "UserPoints",
     "UserSession",
+    "Visibility",
     "metadata",
 ]

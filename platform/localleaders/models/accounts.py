@@ -27,6 +27,8 @@ class User(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=8)
     is_active: bool = True
     must_change_password: bool = False  # set by an admin's password reset
+    # Self-reported, optional, only for the impact report's breakdown; None = not stated.
+    gender: str | None = Field(default=None, max_length=16)
     last_active_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)

@@ -102,9 +102,12 @@ def change_password(session: Session, *, user: User, current: str, new: str) -> 
         errors["current_password"] = Message(N_("This is not your current password."))
     if (problem := password_problem(new)) is not None:
         errors["new_password"] = problem
+    elif user.must_change_password and passwords.normalize(new) == passwords.normalize(current):
+        errors["new_password"] = Message(N_("Choose a new password, not the temporary one."))
     if errors:
         raise InvalidInput(errors)
     user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False  # an admin's temporary password is replaced
     session.add(user)
     session.flush()
 
@@ -113,6 +116,18 @@ def set_locale(session: Session, *, user: User, locale: str) -> None:
     if locale not in LOCALES:
         raise InvalidInput({"locale": Message(N_("This language is not available."))})
     user.locale = locale
+    session.add(user)
+    session.flush()
+
+
+GENDERS = ("female", "male", "other")
+
+
+def set_gender(session: Session, *, user: User, gender: str) -> None:
+    """Optional and self-reported, only for the impact report's totals; "" withdraws it."""
+    if gender and gender not in GENDERS:
+        raise InvalidInput({"gender": Message(N_("Choose one of the options."))})
+    user.gender = gender or None
     session.add(user)
     session.flush()
 

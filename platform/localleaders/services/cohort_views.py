@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from localleaders.i18n import N_, Message
 from localleaders.models import Announcement, Cohort, CohortMember, Course, Track, User
-from localleaders.services import cohorts
+from localleaders.services import actions, cohorts
 from localleaders.services.catalogue import CourseCard, completed_counts, course_view
 
 CONFIRM_MESSAGE = Message(N_("Tick the box to confirm."))
@@ -37,6 +37,7 @@ class MemberView:
     announcements: list[AnnouncementView]
     can_manage: bool
     learners: int
+    feed: list[actions.FeedItem]
 
 
 def _course_cards(
@@ -83,6 +84,7 @@ def member_view(session: Session, *, cohort: Cohort, user: User, locale: str) ->
         announcements=_announcements(session, cohort.id),
         can_manage=cohorts.can_manage(session, user=user, cohort=cohort),
         learners=cohorts.member_count(session, cohort_id=cohort.id),
+        feed=actions.feed(session, cohort_id=cohort.id),
     )
 
 

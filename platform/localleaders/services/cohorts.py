@@ -313,7 +313,7 @@ def _set_courses(session: Session, cohort_id: int, courses: list[Course]) -> Non
 
 
 def update(session: Session, *, actor: User, cohort: Cohort, form: CohortForm) -> Cohort:
-    _require_open(cohort)
+    require_open(cohort)
     name, courses, starts, ends, trainer_ids = _checked(session, form, actor)
     assert cohort.id is not None
     cohort.name, cohort.starts_on, cohort.ends_on = name, starts, ends
@@ -335,7 +335,7 @@ def update(session: Session, *, actor: User, cohort: Cohort, form: CohortForm) -
 def set_due_date(
     session: Session, *, actor: User, cohort: Cohort, course_slug: str, due_on: str
 ) -> None:
-    _require_open(cohort)
+    require_open(cohort)
     link = session.exec(
         select(CohortCourse)
         .join(Course, col(Course.id) == col(CohortCourse.course_id))
@@ -353,13 +353,13 @@ def set_due_date(
                  due_on=parsed.isoformat() if parsed else "")  # fmt: skip
 
 
-def _require_open(cohort: Cohort) -> None:
+def require_open(cohort: Cohort) -> None:
     if cohort.status != CohortStatus.open.value:
         raise Conflict(Message(N_("This cohort is closed: it can be read but not changed.")))
 
 
 def close(session: Session, *, actor: User, cohort: Cohort) -> None:
-    _require_open(cohort)
+    require_open(cohort)
     cohort.status = CohortStatus.closed.value
     session.add(cohort)
     audit.record(session, actor=actor, action="cohort.close", target_type="cohort",
@@ -377,7 +377,7 @@ def archive(session: Session, *, actor: User, cohort: Cohort) -> None:
 
 def new_code(session: Session, *, actor: User, cohort: Cohort) -> str:
     """A fresh join code; the old code and invitation link stop working at once."""
-    _require_open(cohort)
+    require_open(cohort)
     for _attempt in range(5):
         cohort.join_code = new_join_code()
         try:
@@ -424,7 +424,7 @@ def join(session: Session, *, user: User, code: str) -> Cohort:
 
 
 def add_learner(session: Session, *, actor: User, cohort: Cohort, username: str) -> User:
-    _require_open(cohort)
+    require_open(cohort)
     learner = session.exec(
         select(User).where(User.username == username.strip().lower(), User.is_active)
     ).first()
@@ -441,7 +441,7 @@ def add_learner(session: Session, *, actor: User, cohort: Cohort, username: str)
 
 def remove_learner(session: Session, *, actor: User, cohort: Cohort, user_id: int) -> None:
     """Ends the membership only: the learner keeps every lesson, quiz and point."""
-    _require_open(cohort)
+    require_open(cohort)
     member = session.get(CohortMember, (cohort.id, user_id))
     if member is None:
         raise NotFound()
@@ -451,7 +451,7 @@ def remove_learner(session: Session, *, actor: User, cohort: Cohort, user_id: in
 
 
 def announce(session: Session, *, actor: User, cohort: Cohort, body: str) -> Announcement:
-    _require_open(cohort)
+    require_open(cohort)
     text = body.strip()
     if not 2 <= len(text) <= ANNOUNCEMENT_MAX:
         raise InvalidInput(

@@ -10,6 +10,7 @@ from localleaders.catalog.schemas import LevelSpec
 from localleaders.gamification.ledger import total_points
 from localleaders.gamification.levels import LevelProgress, level_for
 from localleaders.models import Course, Lesson, LessonCompletion, PointEntry, User
+from localleaders.services.consultations import LearnerConsultation, of_learner
 from localleaders.services.content import pick_title
 
 HISTORY_LIMIT = 50
@@ -35,6 +36,7 @@ class ProfileView:
     user: User
     standing: Standing
     history: list[HistoryRow]
+    consultations: list[LearnerConsultation]
 
 
 def _lesson_id(source_key: str) -> int | None:
@@ -84,4 +86,5 @@ def profile(session: Session, *, user: User, levels: list[LevelSpec], locale: st
         user,
         standing(session, user_id=user.id, levels=levels),
         _history_rows(session, list(history), locale),
+        of_learner(session, learner_id=user.id),
     )

@@ -6,6 +6,9 @@ and falls back to Origin. It needs no token in forms, so plain forms and htmx bo
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -78,18 +81,32 @@ class SameOriginGuard:
 
 
 class BodyLimit:
-    """Refuses bodies over ``max_bytes``, by Content-Length or while streaming."""
+    """Refuses bodies over ``max_bytes``, by Content-Length or while streaming.
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    ``allowances`` raise the limit for paths that fully match a pattern (photo uploads),
+    so one route can take a file without every form accepting megabytes."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int,
+        allowances: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:  # fmt: skip
         self.app = app
         self.max_bytes = max_bytes
+        self.allowances = tuple(allowances)
+
+    def limit_for(self, path: str) -> int:
+        for pattern, limit in self.allowances:
+            if pattern.fullmatch(path):
+                return max(limit, self.max_bytes)
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope["path"])
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+        if length is not None and (not length.isdigit() or int(length) > max_bytes):
             await PlainTextResponse("Request body too large.", status_code=413)(
                 scope, receive, send
             )
@@ -101,7 +118,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise BodyTooLarge()
             return message
 

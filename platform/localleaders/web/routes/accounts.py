@@ -154,3 +154,19 @@ def revoke_session(session_id: int, user: CurrentUser, db: DbDep) -> RedirectRes
     with db.session(write=True) as session:
         sessions.revoke(session, user=user, session_id=session_id)
     return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/about", dependencies=[signed_in])
+def save_about(
+    request: Request, user: CurrentUser, form: FormLists, db: DbDep, templates: TemplatesDep
+) -> Response:
+    try:
+        with db.session(write=True) as session:
+            accounts.set_gender(session, user=session.merge(user), gender=first(form, "gender"))
+    except InvalidInput as exc:
+        with db.session() as session:
+            rows = sessions.list_for(session, user=user)
+        context = {"errors": exc.errors, "sessions": rows,
+                   "current_session": request.state.session_id, "changed": False}  # fmt: skip
+        return templates.render(request, "pages/account.html", context, status_code=422)
+    return RedirectResponse("/account?about=1", status_code=303)
