@@ -23,7 +23,13 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=60 * 24 * 14, ge=5)
     session_absolute_days: int = Field(default=60, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # Uploaded files (photos under <data_dir>/photos/), relative to the working folder. The
+    # Docker image works in its /data volume; back this folder up with the database.
+    data_dir: Path = Path("data")
+    photo_max_bytes: int = Field(default=8_000_000, ge=1024)
     registration_open: bool = True
+    # Impact report: gender totals of fewer people than this are hidden (privacy).
+    report_min_group: int = Field(default=5, ge=1)
     audit_retention_days: int = Field(default=730, ge=30)
 
     @model_validator(mode="after")

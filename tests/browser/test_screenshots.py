@@ -74,3 +74,56 @@ def test_lesson_in_each_language(visit, out_dir: Path, locale: str, accept: str)
     target = out_dir / f"lesson-phone-{locale}.png"
     page.screenshot(path=str(target))
     assert target.stat().st_size > 5_000
+
+
+def seeded_programme(users, app_program):  # type: ignore[no-untyped-def]
+    """A cohort with a trainer, an admin and learners with some progress and one action."""
+    from localleaders.models import Role
+    from localleaders.services import actions, cohorts, learning
+
+    trainer = users.create(Role.trainer, display_name="Coach Birch")
+    admin = users.create(Role.admin, display_name="Programme staff")
+    learners = [users.create(display_name=name) for name in
+                ("Maple Street", "Courtyard 14", "River Bank", "Linden", "Blue Door")]  # fmt: skip
+    with users.db.session(write=True) as session:
+        form = cohorts.CohortForm(
+            name="Hrodna spring", course_slugs=[COURSE], starts_on="2026-09-01"
+        )
+        cohort = cohorts.create(session, actor=trainer, form=form)
+        for number, learner in enumerate(learners):
+            cohorts.join(session, user=learner, code=cohort.join_code)
+            if number % 2 == 0:
+                learning.complete_lesson(session, user_id=learner.id, course_slug=COURSE,
+                                         slug=PLAIN_LESSON)  # fmt: skip
+        done = actions.ActionForm(
+            type="public-event", title="Courtyard film evening", happened_on="2026-11-20",
+            description="We showed a film in the courtyard; neighbours brought chairs.",
+            outcome="Thirty-five people came; we agreed on a clean-up next month.",
+            residents_mobilised="40", participants="35", volunteer_hours="12", place="Hrodna",
+        )  # fmt: skip
+        action = actions.create(session, user=learners[0], form=done, program=app_program,
+                                submit=True)  # fmt: skip
+    return trainer, admin, cohort, action
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_trainer_and_admin_pages(visit, users, app, out_dir: Path, width: str) -> None:  # type: ignore[no-untyped-def]
+    viewport = PHONE if width == "phone" else DESKTOP
+    trainer, admin, cohort, action = seeded_programme(users, app.state.program)
+    for user, pages in (
+        (trainer, [("trainer-dashboard", "/trainer"), ("trainer-cohort", f"/trainer/cohorts/{cohort.id}"),
+                   ("review", f"/trainer/reviews/{action.id}")]),
+        (admin, [("admin-users", "/admin/users"), ("impact", "/reports/impact")]),
+    ):  # fmt: skip
+        browser = visit(viewport=viewport)
+        page = browser.go("/login")
+        page.fill("#f-username", user.username)
+        page.fill("#f-password", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url("**/")
+        for name, path in pages:
+            response = browser.page.goto(browser.base + path)
+            assert response is not None and response.status == 200, path
+            target = out_dir / f"{name}-{width}.png"
+            browser.page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 5_000

@@ -15,22 +15,25 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from localleaders.catalog.schemas import ProgramSpec
 from localleaders.db import Database
 from localleaders.models import Role, User
-from localleaders.services import cohorts
+from localleaders.services import actions, cohorts, sessions
 from localleaders.settings import Settings
 from localleaders.web.access import rule_of
 from localleaders.web.app import api_routes, create_app
-from tests.conftest import COURSE, PASSWORD, PLAIN_LESSON, Users
+from localleaders.web.viewer import SESSION_COOKIE, session_policy
+from tests.conftest import COURSE, PLAIN_LESSON, Users
 
 PARAMS = {
     "slug": PLAIN_LESSON,
     "course": COURSE,
     "session_id": "999999",
+    "photo_id": "999999",
 }
-"""Sample values for path parameters; ``cohort_id``, ``code`` (its join code) and
-``user_id`` (a learner of that cohort) come from the world each viewer gets. Use these
-names in new routes."""
+"""Sample values for path parameters; ``cohort_id``, ``code`` (its join code), ``user_id``
+(a learner of that cohort) and ``action_id`` (that learner's submitted action) come from
+the world each viewer gets. Use these names in new routes."""
 
 SAMPLE_PATHS = {
     "/courses/{slug}": f"/courses/{COURSE}",
@@ -51,13 +54,14 @@ class World:
 
     cohort_id: int
     code: str
+    action_id: int
     learner: User
     trainer: User
     other_trainer: User
     admin: User
 
 
-def make_world(db: Database, users: Users) -> World:
+def make_world(db: Database, users: Users, program: ProgramSpec) -> World:
     trainer = users.create(Role.trainer)
     other_trainer = users.create(Role.trainer)
     learner = users.create(Role.learner)
@@ -68,14 +72,18 @@ def make_world(db: Database, users: Users) -> World:
         cohorts.create(session, actor=other_trainer, form=form)
         cohorts.join(session, user=learner, code=cohort.join_code)
         assert cohort.id is not None
-    return World(cohort.id, cohort.join_code, learner, trainer, other_trainer, admin)
+        done = actions.ActionForm(type=program.action_types[0].key, title="Lamps meeting",
+                                  happened_on="2026-03-02")  # fmt: skip
+        action = actions.create(session, user=learner, form=done, program=program, submit=True)
+        assert action.id is not None
+    return World(cohort.id, cohort.join_code, action.id, learner, trainer, other_trainer, admin)
 
 
 def url_for(path: str, world: World) -> str:
     if path in SAMPLE_PATHS:
         return SAMPLE_PATHS[path]
     values = {**PARAMS, "cohort_id": str(world.cohort_id), "user_id": str(world.learner.id),
-              "code": world.code}  # fmt: skip
+              "code": world.code, "action_id": str(world.action_id)}  # fmt: skip
     return re.sub(r"\{(\w+)\}", lambda match: values[match.group(1)], path)
 
 
@@ -118,7 +126,7 @@ def outcome(response: Response) -> str:
 
 def test_every_route_is_covered(app: FastAPI) -> None:
     for _method, path, _route in routes(app):
-        names = set(re.findall(r"\{(\w+)\}", path)) - {"cohort_id", "user_id", "code"}
+        names = set(re.findall(r"\{(\w+)\}", path)) - {"cohort_id", "user_id", "code", "action_id"}
         assert path in SAMPLE_PATHS or names <= PARAMS.keys(), f"add a sample value for {path}"
 
 
@@ -126,7 +134,7 @@ def test_every_route_is_covered(app: FastAPI) -> None:
 def test_access_matrix(app: FastAPI, db: Database, users: Users, viewer: str) -> None:
     checked = 0
     with TestClient(app, base_url="https://testserver") as client:
-        world = enter(client, make_world(db, users), viewer)
+        world = enter(client, make_world(db, users, app.state.program), viewer)
         for method, path, route in routes(app):
             if path in ("/logout", "/language"):
                 continue  # would end or change the session mid-matrix; covered elsewhere
@@ -141,22 +149,25 @@ def test_access_matrix(app: FastAPI, db: Database, users: Users, viewer: str) ->
                 assert got == want, where
             checked += 1
             if method != "GET":  # a POST may have changed the world: start afresh
-                world = enter(client, make_world(db, users), viewer)
+                world = enter(client, make_world(db, users, app.state.program), viewer)
     assert checked >= 10
 
 
 def enter(client: TestClient, world: World, viewer: str) -> World:
     client.cookies.clear()
     if viewer != "anonymous":
-        login(client, getattr(world, viewer))
+        sign_in(client, getattr(world, viewer))
     return world
 
 
-def login(client: TestClient, user: User) -> None:
-    response = client.post(
-        "/login", data={"username": user.username, "password": PASSWORD}, follow_redirects=False
-    )
-    assert response.status_code == 303, response.text
+def sign_in(client: TestClient, user: User) -> None:
+    """Starts a session as the login route does, without paying for a password hash each
+    time (logging in itself is tested in test_accounts)."""
+    app = client.app
+    with app.state.db.session(write=True) as session:  # type: ignore[attr-defined]
+        token = sessions.start(session, user=session.merge(user), user_agent="matrix",
+                               policy=session_policy(app.state.settings))  # type: ignore[attr-defined]  # fmt: skip
+    client.cookies.set(SESSION_COOKIE, token, domain="testserver.local")
 
 
 def test_logout_and_language_rules(client: TestClient, users: Users) -> None:

@@ -20,7 +20,19 @@ from localleaders.settings import Settings
 from localleaders.web import errors
 from localleaders.web.access import rule_of
 from localleaders.web.middleware import BodyLimit, SameOriginGuard, SecurityHeaders
-from localleaders.web.routes import accounts, cohorts, learning, pages, profile
+from localleaders.web.routes import (
+    accounts,
+    actions,
+    admin,
+    cohorts,
+    consultations,
+    learning,
+    pages,
+    photos,
+    profile,
+    reports,
+    trainer,
+)
 from localleaders.web.templating import Templates
 from localleaders.web.viewer import ViewerMiddleware
 
@@ -52,14 +64,28 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.templates.env.globals["action_names"] = {
         action.key: action.name for action in app.state.program.action_types
     }
-    for module in (pages, accounts, learning, profile, cohorts):
+    for module in (
+        pages,
+        accounts,
+        learning,
+        profile,
+        cohorts,
+        trainer,
+        actions,
+        photos,
+        consultations,
+        admin,
+        reports,
+    ):  # cohorts first
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=static_dir), name="static")
     errors.install(app)
     _check_every_route_has_a_rule(app)
     app.add_middleware(ViewerMiddleware, db=db, settings=settings)
     app.add_middleware(SameOriginGuard)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, allowances=photos.body_allowances(settings)
+    )
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     return app

@@ -33,9 +33,34 @@ TRACK_NAMES = {
     "women": Message(N_("Women leaders")),
     "shared": Message(N_("For every track")),
 }
+ACTION_STATUS_NAMES = {
+    "draft": Message(N_("Draft")),
+    "submitted": Message(N_("Waiting for review")),
+    "changes_requested": Message(N_("Changes requested")),
+    "verified": Message(N_("Verified")),
+    "rejected": Message(N_("Not accepted")),
+}
+ACTION_FIELD_NAMES = {
+    "type": Message(N_("Kind of action")),
+    "title": Message(N_("Title")),
+    "happened_on": Message(N_("Date")),
+    "description": Message(N_("What happened")),
+    "outcome": Message(N_("Outcome")),
+    "residents_mobilised": Message(N_("Residents mobilised")),
+    "participants": Message(N_("Participants")),
+    "volunteer_minutes": Message(N_("Volunteer hours")),
+    "organisations": Message(N_("Organisations involved")),
+    "place": Message(N_("Town or district")),
+    "links": Message(N_("Links")),
+    "visibility": Message(N_("Who can see it")),
+    "lesson_id": Message(N_("Inspired by lesson")),
+    "cohort_id": Message(N_("Cohort")),
+}
 REASON_NAMES = {
     "lesson_completed": Message(N_("Lesson completed")),
     "quiz_passed": Message(N_("Quiz passed")),
+    "action_verified": Message(N_("Community action verified")),
+    "action_correction": Message(N_("Correction to a community action")),
 }
 
 
@@ -116,6 +141,8 @@ class Templates:
             languages=LANGUAGE_NAMES,
             track_names=TRACK_NAMES,
             reason_names=REASON_NAMES,
+            action_status_names=ACTION_STATUS_NAMES,
+            action_field_names=ACTION_FIELD_NAMES,
         )
         self.env.filters.update(
             t=_translate_message, local=_local, number=_number, datetime=_datetime, date=_date,
