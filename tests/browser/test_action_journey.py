@@ -5,6 +5,7 @@ with and without JavaScript."""
 from __future__ import annotations
 
 import io
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def test_action_from_log_to_report(  # type: ignore[no-untyped-def]
 
     me = visit(viewport=viewport, javascript=javascript)
     log_in(me, learner.username)
+    shots = Path(os.environ.get("LOCALLEADERS_SCREENSHOTS_DIR") or tmp_path)
     page = me.go("/actions/new")
     page.select_option("#f-type", "public-event")
     page.fill("#f-title", "Courtyard film evening")
@@ -72,6 +74,7 @@ def test_action_from_log_to_report(  # type: ignore[no-untyped-def]
     page.click("button[name=intent][value=submit]")
     expect(page.locator(".status--submitted")).to_be_visible()
     action_url = page.url.split("?")[0]
+    page.screenshot(path=str(shots / f"action-{width}.png"), full_page=True)
 
     coach = visit(viewport=viewport, javascript=javascript)
     log_in(coach, trainer.username)

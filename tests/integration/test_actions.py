@@ -104,6 +104,12 @@ def test_learner_logs_a_draft_and_sees_it(app: FastAPI, users: Users, session: S
     assert [a.get_text() for a in listing.select(".action-card a")] == [action.title]
     link = page.select_one("a[href='https://example.org/post/1']")
     assert link is not None and "noopener" in link["rel"]
+    sent = world.learner_client.post(f"/actions/{action_id}/submit", follow_redirects=False)
+    assert sent.status_code == 303 and world.action(action_id).status == "submitted"
+    steps = soup(world.learner_client.get(f"/actions/{action_id}")).select(".timeline__item")
+    assert [s["class"][-1] for s in steps] == ["timeline__item--saved", "timeline__item--submitted"]
+    again = world.learner_client.post(f"/actions/{action_id}/submit")
+    assert again.status_code == 409
 
 
 def test_bad_input_changes_nothing(app: FastAPI, users: Users, session: Session) -> None:

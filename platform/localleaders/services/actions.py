@@ -252,8 +252,11 @@ def submit(session: Session, *, user: User, action_id: int, program: ProgramSpec
         raise Conflict(Message(N_("This action has already been submitted.")))
     _require_cohort(action)
     _mark_submitted(action, program)
+    action.version += 1
     action.updated_at = utcnow()
     session.add(action)
+    session.flush()
+    _revise(session, action, user)
 
 
 def delete_draft(session: Session, *, user: User, action_id: int) -> None:
@@ -460,7 +463,7 @@ def mine(session: Session, *, user_id: int) -> list[CommunityAction]:
 @dataclass(frozen=True)
 class HistoryItem:
     when: datetime
-    kind: str  # "saved" or a review decision
+    kind: str  # "saved", "submitted" or a review decision
     who: str
     version: int
     comment: str = ""
@@ -484,7 +487,11 @@ def history(session: Session, *, action: CommunityAction) -> list[HistoryItem]:
             for name in FIELDS
             if previous and previous.get(name) != revision.snapshot.get(name)
         ]
-        items.append(HistoryItem(revision.created_at, "saved", names.get(revision.editor_id, ""),
+        submitted = revision.snapshot.get("status") == ActionStatus.submitted.value and (
+            previous.get("status") != ActionStatus.submitted.value
+        )
+        kind = "submitted" if submitted else "saved"
+        items.append(HistoryItem(revision.created_at, kind, names.get(revision.editor_id, ""),
                                  revision.version, changed=changed))  # fmt: skip
         previous = revision.snapshot
     for item in reviews:
