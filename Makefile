@@ -87,7 +87,7 @@ clean:
 	rm -rf $(VENV) node_modules static/js/vendor dist build .pytest_cache .ruff_cache .mypy_cache
 
 screenshots: setup system-deps
-	LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py
+	LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py tests/browser/test_cohort_journey.py tests/browser/test_action_journey.py
 
 # Measures the progress matrix of a 300-learner cohort (docs/benchmarks.md). Not part of `make test`.
 bench: setup

@@ -7,8 +7,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from localleaders.i18n import LOCALES
+from localleaders.models import User
 from tests.browser.test_journeys import log_in
-from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON
+from tests.browser.test_screenshots import seeded_programme
+from tests.conftest import COURSE, PASSWORD, PLAIN_LESSON, QUIZ_LESSON
 
 PUBLIC = ["/", "/courses", f"/courses/{COURSE}", f"/courses/{COURSE}/{PLAIN_LESSON}",
           f"/courses/{COURSE}/{QUIZ_LESSON}", "/login", "/register", "/nope"]  # fmt: skip
@@ -87,3 +89,36 @@ def test_reduced_motion_turns_animation_off(visit, users) -> None:  # type: igno
     expect(toast).to_be_visible()
     durations = toast.evaluate("el => getComputedStyle(el).animationDuration")
     assert all(float(d.rstrip("s")) <= 0.01 for d in durations.split(","))
+
+
+@pytest.mark.parametrize(
+    ("locale", "scheme"), [("en", "light"), ("en", "dark"), ("be", "light"), ("ru", "dark")]
+)
+def test_no_axe_violations_on_programme_pages(visit, users, app, locale: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    """Cohort, action, trainer, review, consultation, admin and report pages: both schemes
+    and every language, in four runs rather than six (each run audits 20 pages)."""
+    trainer, admin, cohort, action = seeded_programme(users, app.state.program)
+    with users.db.session() as session:
+        learner = session.get(User, action.user_id)
+    c, a = cohort.id, action.id
+    pages = [
+        (learner, ["/cohorts", f"/cohorts/{c}", "/actions", "/actions/new", f"/actions/{a}",
+                   f"/actions/{a}/edit", f"/join/{cohort.join_code}"]),
+        (trainer, ["/trainer", f"/trainer/cohorts/{c}", f"/trainer/cohorts/{c}/manage",
+                   f"/trainer/cohorts/{c}/edit", "/trainer/cohorts/new", "/trainer/reviews",
+                   f"/trainer/reviews/{a}", f"/trainer/cohorts/{c}/consultations",
+                   "/reports/impact"]),
+        (admin, ["/admin", "/admin/users", "/admin/courses", "/admin/audit"]),
+    ]  # fmt: skip
+    found: list[str] = []
+    for user, paths in pages:
+        browser = visit(viewport={"width": 1280, "height": 900}, locale=locale)
+        browser.page.emulate_media(color_scheme=scheme)
+        page = browser.go("/login")
+        page.fill("#f-username", user.username)
+        page.fill("#f-password", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url("**/")
+        for path in paths:
+            found += violations(browser.go(path))
+    assert found == [], "\n".join(found)
