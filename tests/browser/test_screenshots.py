@@ -124,6 +124,8 @@ def test_trainer_and_admin_pages(visit, users, app, out_dir: Path, width: str) -
         for name, path in pages:
             response = browser.page.goto(browser.base + path)
             assert response is not None and response.status == 200, path
+            width_used = browser.page.evaluate("document.documentElement.scrollWidth")
+            assert width_used <= viewport["width"], f"{path} scrolls sideways"
             target = out_dir / f"{name}-{width}.png"
             browser.page.screenshot(path=str(target), full_page=True)
             assert target.stat().st_size > 5_000
