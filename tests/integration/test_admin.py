@@ -109,7 +109,10 @@ def test_htmx_role_change_gets_the_list_block(
     assert response.status_code == 200 and "<html" not in response.text
     block = soup(response.text)
     assert block.select_one("#admin-users .alert--success") is not None
-    assert block.select_one(f"#user-{learner.id} .user-row__role").get_text(strip=True) == "Administrator"
+    assert (
+        block.select_one(f"#user-{learner.id} .user-row__role").get_text(strip=True)
+        == "Administrator"
+    )
 
 
 @pytest.mark.parametrize("role", ["", "superuser", "ADMIN"])
