@@ -68,7 +68,7 @@ test-sqlite: setup
 	LOCALLEADERS_TEST_DATABASE_URL= $(BIN)/pytest -q -p no:cacheprovider
 
 test-postgres: setup system-deps
-	$(BIN)/python tests/pgserver.py -- $(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/python tests/pgserver.py -- $(BIN)/pytest -q -p no:cacheprovider -m 'not ui'
 
 i18n: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o $(POT) --no-location --omit-header --sort-output .

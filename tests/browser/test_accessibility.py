@@ -12,6 +12,8 @@ from tests.browser.test_journeys import log_in
 from tests.browser.test_screenshots import seeded_programme
 from tests.conftest import COURSE, PASSWORD, PLAIN_LESSON, QUIZ_LESSON
 
+pytestmark = pytest.mark.ui
+
 PUBLIC = ["/", "/courses", f"/courses/{COURSE}", f"/courses/{COURSE}/{PLAIN_LESSON}",
           f"/courses/{COURSE}/{QUIZ_LESSON}", "/login", "/register", "/nope"]  # fmt: skip
 SIGNED_IN = ["/", "/courses", f"/courses/{COURSE}", f"/courses/{COURSE}/{PLAIN_LESSON}",

@@ -17,6 +17,8 @@ from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import COURSE, PASSWORD, PLAIN_LESSON, QUIZ_LESSON
 from tests.integration.test_learning import quiz_answers
 
+pytestmark = pytest.mark.ui
+
 PAGES = [
     ("home", "/", False),
     ("catalogue", "/courses", True),

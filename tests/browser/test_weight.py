@@ -11,6 +11,8 @@ from tests.browser.test_accessibility import PUBLIC, SIGNED_IN
 from tests.browser.test_journeys import log_in
 from tests.conftest import COURSE, QUIZ_LESSON
 
+pytestmark = pytest.mark.ui
+
 LIMIT = 100 * 1024
 SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400 * 1024 // 8,
            "uploadThroughput": 400 * 1024 // 8}  # fmt: skip
