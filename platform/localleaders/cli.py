@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +38,16 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+@contextmanager
+def _database(settings: Settings | None = None) -> Iterator[Database]:
+    """A database for one command, closed afterwards (PostgreSQL connections included)."""
+    db = Database((settings or _settings()).database_url)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
 def _courses_dir(settings: Settings, path: Path | None) -> Path:
     from localleaders.web.app import courses_root
 
@@ -47,8 +59,8 @@ def db_upgrade() -> None:
     """Apply all database migrations (safe to run again)."""
     from localleaders.migrate import upgrade
 
-    settings = _settings()
-    upgrade(Database(settings.database_url))
+    with _database() as db:
+        upgrade(db)
     typer.echo("Database is up to date.")
 
 
@@ -96,8 +108,7 @@ def courses_sync(
             typer.echo(str(problem), err=True)
         typer.echo("Nothing was changed.", err=True)
         raise typer.Exit(1)
-    db = Database(settings.database_url)
-    with db.session(write=True) as session:
+    with _database(settings) as db, db.session(write=True) as session:
         report = sync_catalog(session, validation.catalog)
     for label, item in publishing.changes(report):
         typer.echo(f"{label}: {item}")
@@ -120,7 +131,7 @@ def audit_purge(
 
     settings = _settings()
     keep = days if days is not None else settings.audit_retention_days
-    with Database(settings.database_url).session(write=True) as session:
+    with _database(settings) as db, db.session(write=True) as session:
         removed = audit.purge(session, keep_days=keep)
     typer.echo(
         f"Removed {removed} audit log entr{'y' if removed == 1 else 'ies'} older than {keep} days."
@@ -147,9 +158,8 @@ def users_create(
     settings = _settings()
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    db = Database(settings.database_url)
     try:
-        with db.session(write=True) as session:
+        with _database(settings) as db, db.session(write=True) as session:
             accounts.register(
                 session, username=username, display_name=display_name, password=password, role=role
             )
@@ -168,8 +178,8 @@ def demo() -> None:
     """Create demo accounts with some progress, if the database has no users yet."""
     from localleaders.demo import load_demo
 
-    settings = _settings()
-    lines = load_demo(Database(settings.database_url))
+    with _database() as db:
+        lines = load_demo(db)
     for line in lines:
         typer.echo(line)
 
