@@ -242,6 +242,8 @@ def test_reopening_re_derives_points_through_the_ledger(
     )
     assert world.action(action_id).status == "changes_requested"
     assert world.points(world.learner) == [due, -due]  # taken back by a new row
+    amounts = [td.get_text() for td in soup(world.learner_client.get("/profile")).select("td.num")]
+    assert f"-{due}" in amounts and f"+{due}" in amounts
     world.learner_client.post(
         f"/actions/{action_id}/edit", data=action_data(type="volunteer-drive")
     )

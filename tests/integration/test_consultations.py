@@ -53,6 +53,7 @@ def test_trainer_logs_and_learner_sees_it_without_the_note(
     assert table is not None and "Planning the appeal" in table.get_text()
     assert "Coach Birch" in table.get_text()
     assert "landlord" not in mine.text
+    assert soup(mine).title.get_text() == "My progress · Local Leaders"
     assert learner_client.get(url).status_code == 403
     with TestClient(app, base_url="https://testserver") as other:
         users.login(other, Role.trainer)
