@@ -10,7 +10,6 @@ from sqlmodel import Session, col, select
 from localleaders.models import (
     ActionPhoto,
     ActionReview,
-    ActionStatus,
     Cohort,
     CommunityAction,
     Course,
@@ -188,6 +187,3 @@ def queue(session: Session, *, user: User) -> list[QueueRow]:
                  verified.get(a.id or 0, 0))
         for a in items
     ]  # fmt: skip
-
-
-STATUS_ORDER = [s.value for s in ActionStatus]

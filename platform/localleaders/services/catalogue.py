@@ -144,21 +144,34 @@ def completed_counts(session: Session, user_id: int | None) -> dict[int, int]:
     return dict(rows.all())
 
 
-def catalogue(
-    session: Session, *, user_id: int | None, locale: str
-) -> dict[Track, list[CourseCard]]:
-    """Published courses grouped by track, in file order. A course's progress counts the
-    lessons of the shared modules it includes, as its outline shows them."""
+def course_cards(
+    session: Session, courses: list[Course], *, user_id: int | None, locale: str
+) -> list[CourseCard]:
+    """Cards with the learner's progress. A course's progress counts the lessons of the
+    shared modules it includes, as its outline shows them."""
     counts = completed_counts(session, user_id)
-    courses = list(
-        session.exec(select(Course).where(col(Course.is_published)).order_by(col(Course.position)))
+    included = {slug for course in courses for slug in course.includes}
+    ids = dict(
+        session.exec(select(Course.slug, Course.id).where(col(Course.slug).in_(included))).all()
     )
-    ids = {course.slug: course.id for course in courses}
-    grouped: dict[Track, list[CourseCard]] = {track: [] for track in Track}
+    cards = []
     for course in courses:
         done = counts.get(course.id or 0, 0)
         done += sum(counts.get(ids.get(slug) or 0, 0) for slug in course.includes)
-        grouped[Track(course.track)].append(CourseCard(course_view(course, locale), done))
+        cards.append(CourseCard(course_view(course, locale), done))
+    return cards
+
+
+def catalogue(
+    session: Session, *, user_id: int | None, locale: str
+) -> dict[Track, list[CourseCard]]:
+    """Published courses grouped by track, in file order."""
+    courses = list(
+        session.exec(select(Course).where(col(Course.is_published)).order_by(col(Course.position)))
+    )
+    grouped: dict[Track, list[CourseCard]] = {track: [] for track in Track}
+    for card in course_cards(session, courses, user_id=user_id, locale=locale):
+        grouped[Track(card.course.track)].append(card)
     return grouped
 
 

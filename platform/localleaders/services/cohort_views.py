@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from localleaders.i18n import N_, Message
 from localleaders.models import Announcement, Cohort, CohortMember, Course, Track, User
 from localleaders.services import actions, cohorts
-from localleaders.services.catalogue import CourseCard, completed_counts, course_view
+from localleaders.services.catalogue import CourseCard, course_cards, course_view
 
 CONFIRM_MESSAGE = Message(N_("Tick the box to confirm."))
 
@@ -43,20 +43,13 @@ class MemberView:
 def _course_cards(
     session: Session, cohort: Cohort, user_id: int | None, locale: str
 ) -> list[CohortCourseView]:
-    """The cohort's courses with the learner's progress, counting included shared lessons."""
+    """The cohort's courses with the learner's progress and the cohort's due dates."""
     assert cohort.id is not None
-    counts = completed_counts(session, user_id)
     links = cohorts.courses_of(session, cohort_id=cohort.id)
-    wanted = {slug for course, _link in links for slug in course.includes}
-    ids = dict(
-        session.exec(select(Course.slug, Course.id).where(col(Course.slug).in_(wanted))).all()
-    )
-    result = []
-    for course, link in links:
-        done = counts.get(course.id or 0, 0)
-        done += sum(counts.get(ids.get(slug) or 0, 0) for slug in course.includes)
-        result.append(CohortCourseView(CourseCard(course_view(course, locale), done), link.due_on))
-    return result
+    cards = course_cards(session, [course for course, _ in links], user_id=user_id, locale=locale)
+    return [
+        CohortCourseView(card, link.due_on) for card, (_, link) in zip(cards, links, strict=True)
+    ]
 
 
 def _announcements(session: Session, cohort_id: int) -> list[AnnouncementView]:

@@ -48,10 +48,6 @@ def display_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
 
 
-def is_staff(user: User) -> bool:
-    return user.role in (Role.trainer.value, Role.admin.value)
-
-
 # --- who may see what -------------------------------------------------------------
 
 
@@ -185,12 +181,6 @@ def courses_of(session: Session, *, cohort_id: int) -> list[tuple[Course, Cohort
         .order_by(col(CohortCourse.position), col(Course.position))
     ).all()
     return [(course, link) for course, link in rows]
-
-
-def member_ids(session: Session, *, cohort_id: int) -> list[int]:
-    return list(
-        session.exec(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id))
-    )
 
 
 def member_count(session: Session, *, cohort_id: int) -> int:
