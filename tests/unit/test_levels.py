@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from localleaders.catalog.schemas import LevelSpec
+from localleaders.catalog.program import LevelSpec
 from localleaders.gamification.levels import level_for
 
 LEVELS = [

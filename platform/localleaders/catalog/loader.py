@@ -12,8 +12,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from localleaders.catalog.problems import CourseFileError, Problem, problems_from
-from localleaders.catalog.schemas import CourseSpec, LessonSpec, ProgramSpec, texts_of
+from localleaders.catalog.program import ProgramSpec
+from localleaders.catalog.schemas import CourseSpec, LessonSpec, texts_of
 from localleaders.catalog.translations import missing_translations, structure_problems
+from localleaders.gamification.badge_art import has_icon
 from localleaders.i18n import LOCALES
 from localleaders.models.catalog import Track
 
@@ -196,10 +198,24 @@ def load_course(folder: Path, problems: list[Problem]) -> LoadedCourse | None:
 
 
 def _cross_check(
-    courses: list[LoadedCourse], program: ProgramSpec, problems: list[Problem]
+    courses: list[LoadedCourse], program: ProgramSpec, program_file: Path, problems: list[Problem]
 ) -> None:
-    """What one file cannot know alone: included modules exist, action types are defined."""
+    """What one file cannot know alone: included modules exist, action types are defined,
+    badges name real courses."""
     shared = {c.spec.slug for c in courses if c.spec.track == Track.shared}
+    slugs = {c.spec.slug for c in courses}
+    for index, badge in enumerate(program.badges):
+        if not has_icon(badge.icon_key):
+            where = "icon" if badge.icon else "key"
+            problems.append(
+                Problem(program_file, f"badges.{index}.{where}",
+                        f"no icon {badge.icon_key!r} in static/img/badges/icons")
+            )  # fmt: skip
+        wanted = badge.criterion.course
+        if wanted is not None and wanted not in slugs:
+            problems.append(
+                Problem(program_file, f"badges.{index}.criterion.course", f"no course {wanted!r}")
+            )
     actions = {action.key for action in program.action_types}
     for course in courses:
         course_file = course.path / COURSE_FILE
@@ -249,7 +265,7 @@ def load_catalog(root: Path) -> Catalog:
         if course is not None:
             courses.append(course)
     if program is not None:
-        _cross_check(courses, program, problems)
+        _cross_check(courses, program, program_file, problems)
     if problems or program is None:
         raise CourseFileError(problems)
     return Catalog(courses=courses, program=program, missing=missing_translations(courses))

@@ -23,6 +23,13 @@ def texts_of(value: str | Mapping[Any, str], main: str) -> dict[str, str]:
     return {language: text.strip() for language, text in versions.items() if text.strip()}
 
 
+def in_language(text: str | Mapping[Any, str], locale: str) -> str:
+    """One text of a per-language text: the reader's language, then English, then any."""
+    if isinstance(text, str):
+        return text
+    return text.get(locale) or text.get("en") or next(iter(text.values()), "")
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -89,55 +96,16 @@ class QuestionSpec(Strict):
 
 class QuizSpec(Strict):
     pass_percent: int = Field(default=70, ge=1, le=100)
-    points: int = Field(default=0, ge=0, le=1000)
+    # None: the default of program.yaml (points.quiz_passed).
+    points: int | None = Field(default=None, ge=0, le=1000)
     questions: list[QuestionSpec] = Field(min_length=1, max_length=30)
 
 
 class LessonSpec(Strict):
     title: Title
     minutes: int = Field(default=5, ge=1, le=120)
-    points: int = Field(default=10, ge=0, le=1000)
+    # None: the default of program.yaml (points.lesson_completed).
+    points: int | None = Field(default=None, ge=0, le=1000)
     action: Slug | None = None
     practice: str = ""
     quiz: QuizSpec | None = None
-
-
-class ActionTypeSpec(Strict):
-    key: Slug
-    name: LocalTitle
-    points: int = Field(default=30, ge=0, le=1000)  # awarded when a trainer verifies one
-
-
-class ActionRules(Strict):
-    # A claim of this many residents mobilised or more needs a second trainer's verification.
-    second_verification_residents: int = Field(default=100, ge=1)
-
-
-class LevelSpec(Strict):
-    name: LocalTitle
-    points: int = Field(ge=0)
-
-
-class ProgramSpec(Strict):
-    levels: list[LevelSpec] = Field(min_length=1)
-    action_types: list[ActionTypeSpec] = Field(default_factory=list)
-    actions: ActionRules = Field(default_factory=ActionRules)
-
-    @field_validator("action_types")
-    @classmethod
-    def _unique_actions(cls, value: list[ActionTypeSpec]) -> list[ActionTypeSpec]:
-        keys = [action.key for action in value]
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
-        if duplicates:
-            raise ValueError(f"action type listed twice: {', '.join(duplicates)}")
-        return value
-
-    @field_validator("levels")
-    @classmethod
-    def _ascending(cls, value: list[LevelSpec]) -> list[LevelSpec]:
-        thresholds = [level.points for level in value]
-        if thresholds[0] != 0:
-            raise ValueError("the first level must start at 0 points")
-        if thresholds != sorted(set(thresholds)):
-            raise ValueError("level thresholds must rise strictly")
-        return value

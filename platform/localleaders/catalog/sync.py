@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from localleaders.catalog.loader import Catalog, LoadedCourse, LoadedLesson, merge_texts
 from localleaders.catalog.markdown import render_markdown
+from localleaders.catalog.program import PointRules
 from localleaders.catalog.schemas import LessonSpec, texts_of
 from localleaders.models import Course, Lesson, LessonText, Module
 from localleaders.models.base import utcnow
@@ -101,8 +102,9 @@ def _sync_texts(session: Session, lesson: Lesson, loaded: LoadedLesson) -> bool:
 
 
 def _sync_course(
-    session: Session, loaded: LoadedCourse, position: int, lesson_count: int, report: SyncReport
-) -> None:
+    session: Session, loaded: LoadedCourse, position: int, lesson_count: int, report: SyncReport,
+    points: PointRules,
+) -> None:  # fmt: skip
     spec = loaded.spec
     main = spec.language
     existing_course = session.exec(select(Course).where(Course.slug == spec.slug)).first()
@@ -156,6 +158,8 @@ def _sync_course(
         for slug in module_spec.lessons:
             lesson = loaded.lessons[slug]
             quiz = lesson.spec.quiz.model_dump() if lesson.spec.quiz else None
+            if quiz is not None and quiz["points"] is None:
+                quiz["points"] = points.quiz_passed
             label = f"lesson {spec.slug}/{slug}"
             row = _upsert(
                 session,
@@ -167,7 +171,9 @@ def _sync_course(
                     "module_id": module.id,
                     "title": lesson.spec.title,
                     "minutes": lesson.spec.minutes,
-                    "points": lesson.spec.points,
+                    "points": points.lesson_completed
+                    if lesson.spec.points is None
+                    else lesson.spec.points,
                     "action": lesson.spec.action,
                     "position": lesson_position,
                     "quiz": quiz,
@@ -193,7 +199,7 @@ def sync_catalog(session: Session, catalog: Catalog) -> SyncReport:
     own = {loaded.spec.slug: len(loaded.lessons) for loaded in catalog.courses}
     for position, loaded in enumerate(catalog.courses):
         count = own[loaded.spec.slug] + sum(own[slug] for slug in loaded.spec.includes)
-        _sync_course(session, loaded, position, count, report)
+        _sync_course(session, loaded, position, count, report, catalog.program.points)
     slugs = {loaded.spec.slug for loaded in catalog.courses}
     for course in session.exec(select(Course).where(Course.is_published)):
         if course.slug not in slugs:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from localleaders.catalog.schemas import LevelSpec, LocalTitle
+from localleaders.catalog.program import LevelSpec
+from localleaders.catalog.schemas import LocalTitle
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,17 @@ from localleaders.models.cohorts import (
     CohortStatus,
     CohortTrainer,
 )
-from localleaders.models.gamification import PointEntry, UserPoints
+from localleaders.models.gamification import (
+    BadgeAssertion,
+    BadgeAward,
+    ChallengePlacement,
+    Notification,
+    PointEntry,
+    RuleVersion,
+    UserPoints,
+    UserStreak,
+)
+from localleaders.models.guard import GuardBlock, GuardCounter, LessonVisit
 from localleaders.models.progress import LessonCompletion, QuizAttempt
 
 __all__ = [
@@ -32,6 +42,9 @@ __all__ = [
     "ActionStatus",
     "Announcement",
     "AuditEntry",
+    "BadgeAssertion",
+    "BadgeAward",
+    "ChallengePlacement",
     "Cohort",
     "CohortCourse",
     "CohortMember",
@@ -40,18 +53,24 @@ __all__ = [
     "CommunityAction",
     "Consultation",
     "Course",
+    "GuardBlock",
+    "GuardCounter",
     "Lesson",
     "LessonCompletion",
     "LessonText",
+    "LessonVisit",
     "Module",
+    "Notification",
     "PointEntry",
     "QuizAttempt",
     "ReviewDecision",
     "Role",
+    "RuleVersion",
     "Track",
     "User",
     "UserPoints",
     "UserSession",
+    "UserStreak",
     "Visibility",
     "metadata",
 ]

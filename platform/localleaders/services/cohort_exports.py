@@ -20,7 +20,7 @@ from typing import Literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from localleaders.catalog.schemas import ProgramSpec
+from localleaders.catalog.program import ProgramSpec
 from localleaders.i18n import N_, Message
 from localleaders.models import (
     ActionStatus,

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from sqlmodel import Session
 
-from localleaders.catalog.schemas import ProgramSpec
+from localleaders.catalog.program import ProgramSpec
 from localleaders.i18n import N_, Message
 from localleaders.models import Cohort, Role, Track, User
 from localleaders.reports.impact import ImpactReport, hide_small_groups, hours, impact

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from localleaders.catalog.schemas import LevelSpec
+from localleaders.catalog.program import LevelSpec
 from localleaders.gamification.ledger import total_points
 from localleaders.gamification.levels import LevelProgress, level_for
 from localleaders.models import Course, Lesson, LessonCompletion, PointEntry, User

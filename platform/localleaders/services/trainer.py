@@ -17,7 +17,7 @@ from typing import Literal
 from sqlalchemy import union
 from sqlmodel import Session, col, func, select
 
-from localleaders.catalog.schemas import LevelSpec
+from localleaders.catalog.program import LevelSpec
 from localleaders.models import (
     ActionStatus,
     Cohort,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from localleaders.catalog.schemas import ProgramSpec
+from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
 from localleaders.models import CommunityAction, User
 from localleaders.services import action_views, actions, photos
