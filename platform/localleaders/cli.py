@@ -27,7 +27,9 @@ audit_app = typer.Typer(help="The audit log of trainer and admin actions.", no_a
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(courses_app, name="courses")
+points_app = typer.Typer(help="Points, levels and badges.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(points_app, name="points")
 
 
 def _settings() -> Settings:
@@ -115,6 +117,53 @@ def courses_sync(
     typer.echo("Courses are up to date." if not report.changed else "Courses synced.")
 
 
+@points_app.command("recalculate")
+def points_recalculate(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the differences only")] = False,
+    apply: Annotated[bool, typer.Option("--apply", help="Append the differences")] = False,
+    path: Annotated[
+        Path | None, typer.Argument(help="Courses folder (default: the configured one)")
+    ] = None,
+) -> None:
+    """Re-derive every award under the current rules and show the difference per learner.
+
+    Course files are synced first (lessons take their default points from program.yaml).
+    The ledger is never edited: differences are appended as new rows with --apply.
+    """
+    from localleaders.gamification.recalculate import recalculate
+    from localleaders.models import User
+
+    if dry_run == apply:
+        typer.echo("Choose --dry-run (show) or --apply (append the differences).", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    validation = publishing.validate(_courses_dir(settings, path))
+    if validation.catalog is None:
+        for problem in validation.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1)
+    rules = validation.catalog.program
+    with _database(settings) as db, db.session(write=True) as session:
+        sync_catalog(session, validation.catalog)
+        changes = recalculate(session, rules)
+        for change in changes:
+            user = session.get(User, change.user_id)
+            name = user.username if user else f"#{change.user_id}"
+            badges = f"; new badges: {', '.join(change.badges)}" if change.badges else ""
+            typer.echo(
+                f"{name}: {change.points:+d} points in {len(change.subjects)} awards{badges}"
+            )
+            for subject, difference in change.subjects:
+                typer.echo(f"    {subject}: {difference:+d}")
+        if dry_run:
+            session.rollback()
+    total = sum(change.points for change in changes)
+    verb = "Would change" if dry_run else "Changed"
+    typer.echo(f"{verb} {len(changes)} learners, {total:+d} points in all (rules {rules.version}).")
+    if dry_run and changes:
+        typer.echo("Nothing was changed. Run with --apply to append these differences.")
+
+
 @audit_app.command("purge")
 def audit_purge(
     days: Annotated[
@@ -176,10 +225,13 @@ def users_create(
 @app.command("demo")
 def demo() -> None:
     """Create demo accounts with some progress, if the database has no users yet."""
+    from localleaders.catalog.loader import load_program
     from localleaders.demo import load_demo
 
-    with _database() as db:
-        lines = load_demo(db)
+    settings = _settings()
+    program = load_program(_courses_dir(settings, None))
+    with _database(settings) as db:
+        lines = load_demo(db, program)
     for line in lines:
         typer.echo(line)
 

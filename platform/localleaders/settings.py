@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     # Impact report: gender totals of fewer people than this are hidden (privacy).
     report_min_group: int = Field(default=5, ge=1)
     audit_retention_days: int = Field(default=730, ge=30)
+    # The public address of the platform (e.g. https://learn.example.org): published Open
+    # Badges carry it in their URLs, which must stay stable. Unset: the request's address.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+(/[^\s]*)?$")
+    # The name published badges are issued under: a neutral one protects a program.
+    badge_issuer_name: str = Field(default="Local Leaders", min_length=1, max_length=100)
+    badge_issuer_email: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

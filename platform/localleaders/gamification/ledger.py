@@ -4,21 +4,25 @@ An award is a row whose ``source_key`` is unique per user. The insert runs in a
 savepoint: if the same award already exists (or a concurrent request inserted it first),
 the unique constraint fails, the savepoint rolls back and the award is simply not repeated.
 The per-user total is bumped with an atomic UPDATE in the same transaction.
+
+Rows are never edited. A *subject* ("lesson:12", "action:7") may hold several rows: the
+first award and later corrections ("action:7:2"), each appended by ``settle``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from localleaders.models import PointEntry, UserPoints
 from localleaders.models.base import utcnow
 
 
 def award(
-    session: Session, *, user_id: int, amount: int, reason: str, source_key: str, note: str = ""
-) -> bool:
+    session: Session, *, user_id: int, amount: int, reason: str, source_key: str, note: str = "",
+    rules_version: str = "", awarded_by: int | None = None,
+) -> bool:  # fmt: skip
     """Records an award once. Returns True if it was new, False if it existed already."""
     try:
         with session.begin_nested():
@@ -28,14 +32,54 @@ def award(
                     amount=amount,
                     reason=reason,
                     source_key=source_key,
-                    note=note,
+                    note=note[:200],
                     created_at=utcnow(),
+                    rules_version=rules_version,
+                    awarded_by=awarded_by,
                 )
             )
     except IntegrityError:
         return False
     _add_to_total(session, user_id, amount)
     return True
+
+
+def subject_of(source_key: str) -> str:
+    """'action:7:2' -> 'action:7': the thing a row awards points for."""
+    return ":".join(source_key.split(":")[:2])
+
+
+def awarded_for(session: Session, user_id: int, subject: str) -> tuple[int, int]:
+    """Points awarded so far for a subject, and how many rows hold them."""
+    total, rows = session.exec(
+        select(func.coalesce(func.sum(PointEntry.amount), 0), func.count()).where(
+            PointEntry.user_id == user_id,
+            or_(
+                col(PointEntry.source_key) == subject,
+                col(PointEntry.source_key).startswith(f"{subject}:", autoescape=True),
+            ),
+        )
+    ).one()
+    return int(total), int(rows)
+
+
+def settle(
+    session: Session, *, user_id: int, subject: str, due: int, reason: str, correction: str,
+    note: str = "", rules_version: str = "",
+) -> int:  # fmt: skip
+    """Appends the difference between what is due for ``subject`` and what was awarded.
+
+    Returns the difference (0 when nothing was owed, or a concurrent request settled first).
+    """
+    awarded, rows = awarded_for(session, user_id, subject)
+    difference = due - awarded
+    if not difference:
+        return 0
+    key = subject if rows == 0 else f"{subject}:{rows + 1}"
+    added = award(session, user_id=user_id, amount=difference,
+                  reason=reason if difference > 0 else correction, source_key=key, note=note,
+                  rules_version=rules_version)  # fmt: skip
+    return difference if added else 0
 
 
 def _add_to_total(session: Session, user_id: int, amount: int) -> None:

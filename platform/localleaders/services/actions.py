@@ -15,8 +15,10 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from localleaders.catalog.schemas import ProgramSpec
-from localleaders.gamification.ledger import award
+from localleaders.catalog.program import ProgramSpec
+from localleaders.gamification import badges, guard
+from localleaders.gamification.engine import Rewards
+from localleaders.gamification.points import action_due
 from localleaders.i18n import N_, Message
 from localleaders.models import (
     ActionReview,
@@ -29,7 +31,6 @@ from localleaders.models import (
     CommunityAction,
     Course,
     Lesson,
-    PointEntry,
     ReviewDecision,
     Role,
     User,
@@ -202,6 +203,8 @@ def create(
     session: Session, *, user: User, form: ActionForm, program: ProgramSpec, submit: bool
 ) -> CommunityAction:
     values = _checked(session, form, user, program)
+    guard.count(session, program, user_id=user.id or 0, event="action_logged",
+                subject=values["title"])  # fmt: skip
     action = CommunityAction(user_id=user.id or 0, **values)
     if submit:
         _require_cohort(action)
@@ -209,6 +212,9 @@ def create(
     session.add(action)
     session.flush()
     _revise(session, action, user)
+    rewards = Rewards(session, program, user.id or 0)
+    rewards.active()  # logging an action keeps the weekly streak going
+    rewards.finish()
     return action
 
 
@@ -368,25 +374,17 @@ def reopen(
     return action
 
 
-def points_due(action: CommunityAction, program: ProgramSpec) -> int:
-    if action.status != ActionStatus.verified.value:
-        return 0
-    return next((a.points for a in program.action_types if a.key == action.type), 0)
-
-
 def settle_points(session: Session, action: CommunityAction, program: ProgramSpec) -> int:
-    """Appends the difference between the points due and those awarded; returns it."""
-    prefix = f"action:{action.id}:"
-    awarded, rows = session.exec(
-        select(func.coalesce(func.sum(PointEntry.amount), 0), func.count()).where(
-            PointEntry.user_id == action.user_id, col(PointEntry.source_key).startswith(prefix)
-        )
-    ).one()
-    difference = points_due(action, program) - int(awarded)
-    if difference:
-        reason = "action_verified" if difference > 0 else "action_correction"
-        award(session, user_id=action.user_id, amount=difference, reason=reason,
-              source_key=f"{prefix}{int(rows) + 1}", note=action.title[:200])  # fmt: skip
+    """Appends the difference between the points due and those awarded; returns it. Badges
+    for verified actions are checked in the same transaction (the learner sees them in their
+    notifications)."""
+    rewards = Rewards(session, program, action.user_id)
+    difference = rewards.settle(f"action:{action.id}", action_due(action, program),
+                                reason="action_verified", correction="action_correction",
+                                note=action.title)  # fmt: skip
+    if action.status == ActionStatus.verified.value:
+        rewards.check(badges.ACTION_KINDS)
+    rewards.finish()
     return difference
 
 

@@ -8,6 +8,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from localleaders.catalog.program import ProgramSpec
+from localleaders.gamification.engine import Rewards
 from localleaders.i18n import N_, Message
 from localleaders.models import Cohort, Consultation, User
 from localleaders.services import audit, cohorts
@@ -24,8 +26,11 @@ class ConsultationForm:
     note: str = ""
 
 
-def log(session: Session, *, trainer: User, cohort: Cohort, form: ConsultationForm) -> Consultation:
-    """Logs one consultation with a learner of a cohort the trainer runs."""
+def log(
+    session: Session, *, trainer: User, cohort: Cohort, form: ConsultationForm, rules: ProgramSpec
+) -> Consultation:
+    """Logs one consultation with a learner of a cohort the trainer runs; attending earns the
+    learner points by the rules."""
     cohorts.require_open(cohort)
     errors: dict[str, Message] = {}
     learner: User | None = None
@@ -59,6 +64,10 @@ def log(session: Session, *, trainer: User, cohort: Cohort, form: ConsultationFo
                         held_on=held, minutes=int(minutes), topic=topic, private_note=note)  # fmt: skip
     session.add(item)
     session.flush()
+    rewards = Rewards(session, rules, learner.id or 0)
+    rewards.points(rules.points.consultation, reason="consultation",
+                   source_key=f"consultation:{item.id}", note=topic)  # fmt: skip
+    rewards.finish()
     audit.record(session, actor=trainer, action="consultation.log", target_type="cohort",
                  target_id=cohort.id, consultation_id=item.id, learner_id=learner.id)  # fmt: skip
     return item

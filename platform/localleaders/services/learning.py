@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from localleaders.gamification.ledger import award
+from localleaders.catalog.program import ProgramSpec
+from localleaders.gamification import badges, guard
+from localleaders.gamification.engine import Celebration, Rewards
 from localleaders.i18n import N_, Message
-from localleaders.models import Course, Lesson, LessonCompletion, QuizAttempt
+from localleaders.models import Course, Lesson, LessonCompletion, LessonVisit, QuizAttempt
 from localleaders.models.base import utcnow
 from localleaders.services.catalogue import lesson_view
 from localleaders.services.errors import Conflict, InvalidInput, NotFound
@@ -23,6 +25,7 @@ class Outcome:
 
     points: int
     newly_completed: bool
+    celebration: Celebration = field(default_factory=Celebration)
 
 
 @dataclass(frozen=True)
@@ -71,38 +74,73 @@ def _lesson(session: Session, course_slug: str, slug: str) -> Lesson:
     return _lesson_and_course(session, course_slug, slug)[0]
 
 
-def _mark_complete(session: Session, user_id: int, lesson: Lesson) -> Outcome:
-    """Completion and its award, each idempotent under concurrent duplicates."""
+def _mark_complete(session: Session, rewards: Rewards, lesson: Lesson) -> bool:
+    """Completion and its award, each idempotent under concurrent duplicates; a lesson
+    completed once never earns again, however often it is completed."""
     assert lesson.id is not None
     try:
         with session.begin_nested():
             session.execute(
                 insert(LessonCompletion).values(
-                    user_id=user_id,
+                    user_id=rewards.user_id,
                     lesson_id=lesson.id,
                     course_id=lesson.course_id,
                     completed_at=utcnow(),
                 )
             )
-        newly = True
     except IntegrityError:
-        newly = False
-    awarded = award(
-        session,
-        user_id=user_id,
-        amount=lesson.points,
-        reason="lesson_completed",
-        source_key=f"lesson:{lesson.id}",
-        note=lesson.title[:200],
-    )
-    return Outcome(lesson.points if awarded else 0, newly)
+        return False
+    rewards.points(lesson.points, reason="lesson_completed", source_key=f"lesson:{lesson.id}",
+                   note=lesson.title)  # fmt: skip
+    rewards.active()
+    rewards.check(badges.LESSON_KINDS)
+    return True
 
 
-def complete_lesson(session: Session, *, user_id: int, course_slug: str, slug: str) -> Outcome:
+def _already_completed(session: Session, user_id: int, lesson: Lesson) -> bool:
+    found = session.exec(
+        select(LessonCompletion.id).where(
+            LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson.id
+        )
+    ).first()
+    return found is not None
+
+
+def _guard_completion(session: Session, rules: ProgramSpec, user_id: int, lesson: Lesson) -> None:
+    guard.check_reading_time(session, rules, user_id=user_id, lesson=lesson)
+    guard.count(session, rules, user_id=user_id, event="lesson_completed", subject=lesson.title)
+
+
+def complete_lesson(
+    session: Session, *, user_id: int, course_slug: str, slug: str, rules: ProgramSpec
+) -> Outcome:
     lesson = _lesson(session, course_slug, slug)
     if lesson.quiz is not None:
         raise Conflict(Message(N_("Pass the quiz below to complete this lesson.")))
-    return _mark_complete(session, user_id, lesson)
+    if _already_completed(session, user_id, lesson):
+        return Outcome(0, False)
+    _guard_completion(session, rules, user_id, lesson)
+    rewards = Rewards(session, rules, user_id)
+    newly = _mark_complete(session, rewards, lesson)
+    celebration = rewards.finish()
+    return Outcome(celebration.points, newly, celebration)
+
+
+def opened(session: Session, *, user_id: int | None, lesson_id: int) -> bool:
+    """Whether the learner has opened this lesson before (anonymous visitors: no)."""
+    if user_id is None:
+        return False
+    found = session.exec(
+        select(LessonVisit.first_seen_at).where(
+            LessonVisit.user_id == user_id, LessonVisit.lesson_id == lesson_id
+        )
+    ).first()
+    return found is not None
+
+
+def open_lesson(session: Session, *, user_id: int, lesson_id: int) -> None:
+    """The learner opened a lesson: its minimum reading time starts now (first time only)."""
+    guard.record_visit(session, user_id=user_id, lesson_id=lesson_id)
 
 
 def parse_answers(quiz: dict[str, Any], form: dict[str, list[str]]) -> dict[int, set[int]]:
@@ -130,6 +168,7 @@ def submit_quiz(
     slug: str,
     form: dict[str, list[str]],
     locale: str,
+    rules: ProgramSpec,
 ) -> QuizResult:
     lesson, course = _lesson_and_course(session, course_slug, slug)
     if lesson.quiz is None:
@@ -138,6 +177,7 @@ def submit_quiz(
     quiz = lesson_view(session, lesson, locale, course.language).quiz
     assert quiz is not None
     answers = parse_answers(quiz, form)
+    guard.count(session, rules, user_id=user_id, event="quiz_submitted", subject=lesson.title)
     results = [
         QuestionResult(
             number=number,
@@ -163,15 +203,24 @@ def submit_quiz(
     session.flush()
     outcome = Outcome(0, False)
     if passed:
-        completed = _mark_complete(session, user_id, lesson)
-        quiz_awarded = award(
-            session,
-            user_id=user_id,
-            amount=quiz["points"],
-            reason="quiz_passed",
-            source_key=f"quiz:{lesson.id}",
-            note=lesson.title[:200],
-        )
-        points = completed.points + (quiz["points"] if quiz_awarded else 0)
-        outcome = Outcome(points, completed.newly_completed)
+        outcome = _passed(session, rules, user_id, lesson, perfect=right == len(results))
     return QuizResult(attempt, results, quiz["pass_percent"], outcome)
+
+
+def _passed(
+    session: Session, rules: ProgramSpec, user_id: int, lesson: Lesson, *, perfect: bool
+) -> Outcome:
+    """A passed quiz completes its lesson (after the reading time) and earns its points."""
+    assert lesson.quiz is not None
+    if not _already_completed(session, user_id, lesson):
+        _guard_completion(session, rules, user_id, lesson)
+    rewards = Rewards(session, rules, user_id)
+    newly = _mark_complete(session, rewards, lesson)
+    rewards.points(lesson.quiz["points"] or 0, reason="quiz_passed",
+                   source_key=f"quiz:{lesson.id}", note=lesson.title)  # fmt: skip
+    if perfect:
+        rewards.points(rules.points.perfect_quiz, reason="perfect_quiz",
+                       source_key=f"perfect:{lesson.id}", note=lesson.title)  # fmt: skip
+        rewards.check({"perfect_quizzes"})
+    celebration = rewards.finish()
+    return Outcome(celebration.points, newly, celebration)

@@ -24,9 +24,12 @@ from localleaders.web.routes import (
     accounts,
     actions,
     admin,
+    badges,
     cohorts,
     consultations,
+    learner,
     learning,
+    openbadges,
     pages,
     photos,
     profile,
@@ -64,13 +67,19 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.templates.env.globals["action_names"] = {
         action.key: action.name for action in app.state.program.action_types
     }
+    app.state.templates.env.globals["level_names"] = [
+        level.name for level in app.state.program.levels
+    ]
     for module in (
         pages,
         accounts,
         learning,
         profile,
+        badges,
+        openbadges,
         cohorts,
         trainer,
+        learner,
         actions,
         photos,
         consultations,

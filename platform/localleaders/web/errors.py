@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from urllib.parse import quote
 
@@ -10,7 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from localleaders.i18n import N_, Message
+from localleaders.gamification import guard
+from localleaders.i18n import N_, Message, translations_for
 from localleaders.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from localleaders.web.access import LoginRequired, RoleRequired
 from localleaders.web.templating import is_htmx
@@ -24,6 +26,7 @@ TITLES = {
     404: N_("Page not found"),
     405: N_("Not allowed"),
     409: N_("That did not work"),
+    429: N_("Not so fast"),
     413: N_("Too large"),
     422: N_("Please check what you entered"),
     500: N_("Something went wrong"),
@@ -57,7 +60,25 @@ def _login_redirect(request: Request, _exc: Exception) -> Response:
     return error_page(request, 401)
 
 
+def _blocked(request: Request, exc: Exception) -> Response:
+    """The cheat guard turned an attempt away: log it for trainers, say why, change nothing."""
+    assert isinstance(exc, guard.Blocked)
+    user = request.state.user
+    with request.app.state.db.session(write=True) as session:
+        guard.log(session, user_id=user.id, blocked=exc)
+    headers = {"Retry-After": str(max(1, exc.wait))}
+    if is_htmx(request):
+        text = exc.message.translate(translations_for(request.state.locale))
+        headers["HX-Trigger"] = json.dumps({"blocked": {"message": text}})
+        headers["HX-Reswap"] = "none"
+        return Response(status_code=429, headers=headers)
+    response = error_page(request, 429, [exc.message])
+    response.headers.update(headers)
+    return response
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(guard.Blocked, _blocked)
     app.add_exception_handler(LoginRequired, _login_redirect)
     app.add_exception_handler(RoleRequired, lambda r, e: error_page(r, 403))
     app.add_exception_handler(Forbidden, lambda r, e: error_page(r, 403))

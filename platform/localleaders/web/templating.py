@@ -25,6 +25,7 @@ from jinja2.runtime import Context
 from jinja2_fragments import render_block
 from markupsafe import Markup
 
+from localleaders.catalog.schemas import in_language
 from localleaders.i18n import LANGUAGE_NAMES, LOCALES, N_, Message, translations_for
 
 TRACK_NAMES = {
@@ -61,6 +62,27 @@ REASON_NAMES = {
     "quiz_passed": Message(N_("Quiz passed")),
     "action_verified": Message(N_("Community action verified")),
     "action_correction": Message(N_("Correction to a community action")),
+    "perfect_quiz": Message(N_("Every answer right")),
+    "consultation": Message(N_("Consultation with a trainer")),
+    "manual": Message(N_("Given by a trainer")),
+    "manual_deduction": Message(N_("Deducted by a trainer")),
+    "recalculation": Message(N_("Recalculated under new rules")),
+    "recalculation_correction": Message(N_("Recalculated under new rules")),
+    "challenge_placed": Message(N_("Place in a community challenge")),
+}
+TIER_NAMES = {
+    "bronze": Message(N_("Bronze")),
+    "silver": Message(N_("Silver")),
+    "gold": Message(N_("Gold")),
+}
+GUARD_NAMES = {
+    "not_opened": Message(N_("Completed without opening the lesson")),
+    "too_soon": Message(N_("Completed too soon after opening")),
+    "cooldown": Message(N_("Too quick after the last one")),
+    "daily_cap": Message(N_("Over the daily limit")),
+    "lesson_completed": Message(N_("Lesson completion")),
+    "quiz_submitted": Message(N_("Quiz")),
+    "action_logged": Message(N_("Logging an action")),
 }
 
 
@@ -93,9 +115,7 @@ def _translate_message(context: Context, message: Message | None) -> str:
 @pass_context
 def _local(context: Context, text: str | dict[str, str]) -> str:
     """Picks the reader's language from a per-language text; English, then any, otherwise."""
-    if isinstance(text, str):
-        return text
-    return text.get(context["locale"]) or text.get("en") or next(iter(text.values()), "")
+    return in_language(text, context["locale"])
 
 
 @pass_context
@@ -141,6 +161,8 @@ class Templates:
             languages=LANGUAGE_NAMES,
             track_names=TRACK_NAMES,
             reason_names=REASON_NAMES,
+            tier_names=TIER_NAMES,
+            guard_names=GUARD_NAMES,
             action_status_names=ACTION_STATUS_NAMES,
             action_field_names=ACTION_FIELD_NAMES,
         )

@@ -12,7 +12,7 @@ from localleaders.models import User
 from localleaders.services import cohort_views, cohorts, consultations
 from localleaders.services.errors import Conflict, InvalidInput
 from localleaders.web.access import CurrentUser, cohort_trainers
-from localleaders.web.deps import DbDep, TemplatesDep
+from localleaders.web.deps import DbDep, ProgramDep, TemplatesDep
 from localleaders.web.forms import FormLists, first
 from localleaders.web.templating import Templates
 
@@ -47,14 +47,15 @@ def cohort_consultations(
 @router.post("/trainer/cohorts/{cohort_id}/consultations", dependencies=[cohort_trainers])
 def log_consultation(
     request: Request, cohort_id: int, user: CurrentUser, form: FormLists, db: DbDep,
-    templates: TemplatesDep,
+    templates: TemplatesDep, program: ProgramDep,
 ) -> Response:  # fmt: skip
     values = {name: first(form, name) for name in FIELDS}
     try:
         with db.session(write=True) as session:
             cohort = cohorts.for_trainer(session, user=user, cohort_id=cohort_id)
             consultations.log(session, trainer=user, cohort=cohort,
-                              form=consultations.ConsultationForm(**values))  # fmt: skip
+                              form=consultations.ConsultationForm(**values),
+                              rules=program)  # fmt: skip
     except InvalidInput as exc:
         return _page(request, db, templates, user, cohort_id, errors=exc.errors, values=values,
                      status_code=422)  # fmt: skip

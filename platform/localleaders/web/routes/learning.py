@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from localleaders.catalog.schemas import ProgramSpec
+from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
+from localleaders.gamification.engine import Celebration
 from localleaders.models import User
 from localleaders.services import catalogue, learning, profile
 from localleaders.services.errors import InvalidInput
+from localleaders.web import celebrate
 from localleaders.web.access import CurrentUser, signed_in
-from localleaders.web.deps import DbDep, ProgramDep, TemplatesDep
+from localleaders.web.deps import DbDep, ProgramDep
 from localleaders.web.forms import FormLists
 from localleaders.web.templating import is_htmx
 
@@ -23,19 +24,18 @@ router = APIRouter()
 
 def _lesson_block(
     request: Request, db: Database, program: ProgramSpec, user: User, course: str, slug: str,
-    *, block: str, earned: int, level_before: int, status_code: int = 200, **extra: Any,
+    *, block: str, celebration: Celebration | None = None, status_code: int = 200, **extra: Any,
 ) -> Response:  # fmt: skip
     """Re-reads the lesson after the change and renders one block, with the toast event."""
+    celebration = celebration or Celebration()
     with db.session() as session:
         page = catalogue.lesson_page(
             session, course_slug=course, slug=slug, user_id=user.id, locale=request.state.locale
         )
         standing = profile.standing(session, user_id=user.id or 0, levels=program.levels)
-    headers = {}
-    if earned:
-        level_up = standing.level.number > level_before
-        headers["HX-Trigger"] = json.dumps({"earned": {"points": earned, "levelUp": level_up}})
-    context = {"page": page, "standing": standing, "earned": earned, **extra}
+    headers = celebrate.trigger(request, program, celebration)
+    context = {"page": page, "standing": standing, "earned": celebration.points,
+               "celebrations": celebrate.messages(request, program, celebration), **extra}  # fmt: skip
     return request.app.state.templates.render(  # type: ignore[no-any-return]
         request, "pages/lesson.html", context, block=block, status_code=status_code,
         headers=headers,
@@ -47,30 +47,29 @@ def complete_lesson(
     request: Request, course: str, slug: str, user: CurrentUser, db: DbDep, program: ProgramDep
 ) -> Response:
     with db.session(write=True) as session:
-        before = profile.standing(session, user_id=user.id or 0, levels=program.levels)
         outcome = learning.complete_lesson(
-            session, user_id=user.id or 0, course_slug=course, slug=slug
+            session, user_id=user.id or 0, course_slug=course, slug=slug, rules=program
         )
     if not is_htmx(request):
-        url = f"/courses/{course}/{slug}?earned={outcome.points}"
+        url = f"/courses/{course}/{slug}?earned={outcome.points}{celebrate.query(outcome.celebration)}"
         return RedirectResponse(url, status_code=303)
     return _lesson_block(request, db, program, user, course, slug, block="status",
-                         earned=outcome.points, level_before=before.level.number)  # fmt: skip
+                         celebration=outcome.celebration)  # fmt: skip
 
 
 @router.post("/courses/{course}/{slug}/quiz", dependencies=[signed_in])
 def submit_quiz(
     request: Request, course: str, slug: str, user: CurrentUser, form: FormLists, db: DbDep,
-    program: ProgramDep, templates: TemplatesDep,
+    program: ProgramDep,
 ) -> Response:  # fmt: skip
     try:
         with db.session(write=True) as session:
-            before = profile.standing(session, user_id=user.id or 0, levels=program.levels)
             result = learning.submit_quiz(session, user_id=user.id or 0, course_slug=course,
-                                          slug=slug, form=form, locale=request.state.locale)  # fmt: skip
+                                          slug=slug, form=form, locale=request.state.locale,
+                                          rules=program)  # fmt: skip
     except InvalidInput as exc:
-        return _lesson_block(request, db, program, user, course, slug, block="quiz", earned=0,
-                             level_before=0, status_code=422, errors=exc.errors, values=form)  # fmt: skip
+        return _lesson_block(request, db, program, user, course, slug, block="quiz",
+                             status_code=422, errors=exc.errors, values=form)  # fmt: skip
     return _lesson_block(request, db, program, user, course, slug, block="quiz",
-                         earned=result.outcome.points, level_before=before.level.number,
-                         result=result, values=form)  # fmt: skip
+                         celebration=result.outcome.celebration, result=result,
+                         values=form)  # fmt: skip

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from localleaders.i18n import LOCALES, N_, Message, translations_for
-from localleaders.services import accounts, catalogue, profile
+from localleaders.services import accounts, achievements, catalogue, learning, profile
 from localleaders.services.errors import NotFound
+from localleaders.web import celebrate
 from localleaders.web.access import anyone
 from localleaders.web.deps import DbDep, LocaleDep, ProgramDep, SettingsDep, TemplatesDep, ViewerId
 from localleaders.web.forms import FormLists, first, safe_next
@@ -59,6 +60,7 @@ def show_lesson(
     user_id: ViewerId,
     locale: LocaleDep,
     earned: int = 0,
+    c: str = "",
 ) -> HTMLResponse:
     with db.session() as session:
         page = catalogue.lesson_page(
@@ -67,7 +69,15 @@ def show_lesson(
         standing = (
             profile.standing(session, user_id=user_id, levels=program.levels) if user_id else None
         )
-    context = {"page": page, "standing": standing, "earned": max(0, min(earned, 10_000))}
+        opened = learning.opened(session, user_id=user_id, lesson_id=page.lesson.id)
+        celebrated = achievements.celebrated(
+            session, rules=program, user_id=user_id or 0, ids=celebrate.ids_from(c)
+        )
+    if user_id and not page.completed and not opened:
+        with db.session(write=True) as session:
+            learning.open_lesson(session, user_id=user_id, lesson_id=page.lesson.id)
+    context = {"page": page, "standing": standing, "earned": max(0, min(earned, 10_000)),
+               "celebrated": celebrated}  # fmt: skip
     return templates.render(request, "pages/lesson.html", context)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from localleaders.services import profile
+from localleaders.services import achievements, profile
 from localleaders.web.access import CurrentUser, signed_in
 from localleaders.web.deps import DbDep, LocaleDep, ProgramDep, TemplatesDep
 
@@ -19,4 +19,8 @@ def show_profile(
 ) -> HTMLResponse:  # fmt: skip
     with db.session() as session:
         view = profile.profile(session, user=user, levels=program.levels, locale=locale)
-    return templates.render(request, "pages/profile.html", {"view": view})
+        held = achievements.held(session, rules=program, user_id=user.id or 0)
+        streak = achievements.streak(session, rules=program, user_id=user.id or 0)
+        unread = achievements.unread(session, user_id=user.id or 0)
+    context = {"view": view, "held": held, "streak": streak, "unread": unread}
+    return templates.render(request, "pages/profile.html", context)

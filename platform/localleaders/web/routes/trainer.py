@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from localleaders.catalog.schemas import ProgramSpec
+from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
 from localleaders.i18n import translations_for
 from localleaders.models import User
@@ -72,20 +72,6 @@ def matrix_rows(
 ) -> Response:  # fmt: skip
     """The next page of learners: only its rows for htmx, the full page otherwise."""
     return _progress(request, cohort_id, user, db, templates, locale, "rows")
-
-
-@router.get(
-    "/trainer/cohorts/{cohort_id}/learners/{user_id}", response_class=HTMLResponse,
-    dependencies=[cohort_trainers],
-)  # fmt: skip
-def learner_detail(
-    request: Request, cohort_id: int, user_id: int, user: CurrentUser, db: DbDep,
-    templates: TemplatesDep, locale: LocaleDep, program: ProgramDep,
-) -> Response:  # fmt: skip
-    with db.session() as session:
-        view = trainer.learner_detail(session, user=user, cohort_id=cohort_id, user_id=user_id,
-                                      locale=locale, levels=program.levels)  # fmt: skip
-    return templates.render(request, "pages/trainer_learner.html", {"view": view})
 
 
 def _export(
