@@ -22,7 +22,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from localleaders.catalog.loader import load_catalog, split_front_matter
+from localleaders.catalog.loader import load_catalog, load_program, split_front_matter
+from localleaders.catalog.program import CheatGuard, ProgramSpec
 from localleaders.catalog.sync import sync_catalog
 from localleaders.db import Database
 from localleaders.migrate import upgrade
@@ -40,8 +41,14 @@ QUIZ_LESSON = "map-your-street"
 
 
 def copy_courses(target: Path) -> Path:
-    """The shipped courses, with the quiz taken out of PLAIN_LESSON in every language."""
+    """The shipped courses, with the quiz taken out of PLAIN_LESSON in every language, and
+    the cheat guard off: tests complete lessons without waiting (tests/.../test_guard.py
+    switch it on)."""
     shutil.copytree(data_dir("courses"), target)
+    program = target / "program.yaml"
+    rules = yaml.safe_load(program.read_text(encoding="utf-8"))
+    rules["cheat_guard"] = {"lesson_min_time_percent": 0, "limits": {}}
+    program.write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for path in target.glob(f"{COURSE}/*/{PLAIN_LESSON}*.md"):
         parts = split_front_matter(path.read_text(encoding="utf-8"))
         assert parts is not None
@@ -55,6 +62,26 @@ def copy_courses(target: Path) -> Path:
 @pytest.fixture(scope="session")
 def courses_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_courses(tmp_path_factory.mktemp("catalogue") / "courses")
+
+
+@pytest.fixture(scope="session")
+def program(courses_root: Path) -> ProgramSpec:
+    """The rules the test app runs with (the shipped ones, cheat guard off)."""
+    return load_program(courses_root)
+
+
+@pytest.fixture
+def strict(app: FastAPI) -> Iterator[ProgramSpec]:
+    """A strict cheat guard (a daily cap of 2 completions, to reach it), for one test."""
+    relaxed: ProgramSpec = app.state.program
+    guard = CheatGuard(
+        lesson_min_time_percent=25,
+        limits={"lesson_completed": {"cooldown_seconds": 20, "daily_cap": 2},
+                "quiz_submitted": {"cooldown_seconds": 10, "daily_cap": 60}},
+    )  # fmt: skip
+    app.state.program = relaxed.model_copy(update={"cheat_guard": guard})
+    yield app.state.program
+    app.state.program = relaxed
 
 
 @pytest.fixture(scope="session")

@@ -85,3 +85,23 @@ def log_in(browser: Session, users) -> None:  # type: ignore[no-untyped-def]
     page.fill("#f-password", PASSWORD)
     page.click("#login-form button[type=submit]")
     expect(page.locator("header .nav form[action='/logout']")).to_be_visible()
+
+
+def test_a_new_badge_is_celebrated_and_kept_in_notifications(visit, users) -> None:  # type: ignore[no-untyped-def]
+    browser = visit(viewport={"width": 375, "height": 812})
+    log_in(browser, users)
+    page = browser.go(f"/courses/{COURSE}/{PLAIN_LESSON}")
+    page.click("text=Mark as complete")
+    expect(page.locator("#toasts .toast--level")).to_contain_text("New badge: First step")
+    expect(page.locator("#lesson-status .celebration")).to_contain_text("First step")
+    page = browser.go("/notifications")
+    expect(page.locator(".notification--unread")).to_contain_text("First step")
+
+
+def test_the_cheat_guard_explains_itself_without_changing_the_page(visit, users, strict) -> None:  # type: ignore[no-untyped-def]
+    browser = visit(viewport={"width": 375, "height": 812})
+    log_in(browser, users)
+    page = browser.go(f"/courses/{COURSE}/{PLAIN_LESSON}")
+    page.click("text=Mark as complete")
+    expect(page.locator("#toasts .toast--warning")).to_contain_text("Take a little more time")
+    expect(page.locator("#lesson-status button[type=submit]")).to_be_visible()

@@ -25,6 +25,8 @@ PAGES = [
     ("course", f"/courses/{COURSE}", True),
     ("lesson", f"/courses/{COURSE}/{PLAIN_LESSON}", True),
     ("profile", "/profile", True),
+    ("badges", "/badges", True),
+    ("notifications", "/notifications", True),
     ("register", "/register", False),
 ]
 
@@ -96,7 +98,7 @@ def seeded_programme(users, app_program):  # type: ignore[no-untyped-def]
             cohorts.join(session, user=learner, code=cohort.join_code)
             if number % 2 == 0:
                 learning.complete_lesson(session, user_id=learner.id, course_slug=COURSE,
-                                         slug=PLAIN_LESSON)  # fmt: skip
+                                         slug=PLAIN_LESSON, rules=app_program)  # fmt: skip
         done = actions.ActionForm(
             type="public-event", title="Courtyard film evening", happened_on="2026-11-20",
             description="We showed a film in the courtyard; neighbours brought chairs.",
@@ -114,7 +116,8 @@ def test_trainer_and_admin_pages(visit, users, app, out_dir: Path, width: str) -
     trainer, admin, cohort, action = seeded_programme(users, app.state.program)
     for user, pages in (
         (trainer, [("trainer-dashboard", "/trainer"), ("trainer-cohort", f"/trainer/cohorts/{cohort.id}"),
-                   ("review", f"/trainer/reviews/{action.id}")]),
+                   ("review", f"/trainer/reviews/{action.id}"),
+                   ("trainer-learner", f"/trainer/cohorts/{cohort.id}/learners/{action.user_id}")]),
         (admin, [("admin-users", "/admin/users"), ("impact", "/reports/impact")]),
     ):  # fmt: skip
         browser = visit(viewport=viewport)

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from localleaders.catalog.schemas import ProgramSpec
+from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
 from localleaders.models import Role, User
 from localleaders.services import actions, cohorts, sessions
@@ -30,6 +30,10 @@ PARAMS = {
     "course": COURSE,
     "session_id": "999999",
     "photo_id": "999999",
+    "award_id": "999999",
+    "assertion_id": "0" * 32,
+    "key": "first-step",
+    "tier": "standard",
 }
 """Sample values for path parameters; ``cohort_id``, ``code`` (its join code), ``user_id``
 (a learner of that cohort) and ``action_id`` (that learner's submitted action) come from

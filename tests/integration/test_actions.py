@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
 
-from localleaders.catalog.schemas import ProgramSpec
+from localleaders.catalog.program import ProgramSpec
 from localleaders.models import (
     ActionRevision,
     Cohort,
@@ -86,9 +86,11 @@ class Programme:
         return list(rows)
 
 
-def points_for(app: FastAPI, kind: str) -> int:
+def points_for(app: FastAPI, kind: str, residents: int = 12) -> int:
+    """The type's points plus points per resident mobilised (12 in action_data), capped."""
     program: ProgramSpec = app.state.program
-    return next(a.points for a in program.action_types if a.key == kind)
+    per_resident = min(residents, program.points.residents_cap) * program.points.per_resident
+    return next(a.points for a in program.action_types if a.key == kind) + per_resident
 
 
 def test_learner_logs_a_draft_and_sees_it(app: FastAPI, users: Users, session: Session) -> None:
@@ -224,7 +226,7 @@ def test_large_claims_need_two_trainers(app: FastAPI, users: Users, session: Ses
     assert "1 of 2" in queue.select_one("tbody").get_text()
     second.post(f"/trainer/reviews/{action_id}", data={"decision": "verify"})
     assert world.action(action_id).status == "verified"
-    assert world.points(world.learner) == [points_for(app, "public-event")]
+    assert world.points(world.learner) == [points_for(app, "public-event", threshold)]
 
 
 def test_reopening_re_derives_points_through_the_ledger(

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
 from localleaders.models import (
     AuditEntry,
@@ -192,7 +193,7 @@ def test_outsiders_get_404(client: TestClient, app: FastAPI, users: Users, db: D
 
 
 def test_add_and_remove_a_learner_keeps_their_records(
-    client: TestClient, users: Users, session: Session, db: Database
+    client: TestClient, users: Users, session: Session, db: Database, program: ProgramSpec
 ) -> None:
     users.login(client, Role.trainer)
     cohort_id = new_cohort(client)
@@ -208,7 +209,7 @@ def test_add_and_remove_a_learner_keeps_their_records(
         from localleaders.services import learning
 
         learning.complete_lesson(write, user_id=learner.id or 0, course_slug=COURSE,
-                                 slug=PLAIN_LESSON)  # fmt: skip
+                                 slug=PLAIN_LESSON, rules=program)  # fmt: skip
     page = soup(client.get(f"{url}/manage"))
     assert [a.get_text() for a in page.select("tbody a")] == ["Maple"]
     assert page.find(string=lambda s: s and "@" in s and "example" in s) is None  # no e-mails
@@ -328,14 +329,16 @@ def test_learners_see_pseudonyms_only(
     assert session.exec(select(User).where(User.email == "coach@example.org")).first()
 
 
-def test_demo_data_has_a_running_cohort(db: Database, session: Session) -> None:
+def test_demo_data_has_a_running_cohort(
+    db: Database, session: Session, program: ProgramSpec
+) -> None:
     from localleaders.demo import load_demo
 
-    lines = load_demo(db)
+    lines = load_demo(db, program)
     assert any("trainer" in line for line in lines)
     cohort = session.exec(select(Cohort)).one()
     members = session.exec(select(CohortMember).where(CohortMember.cohort_id == cohort.id))
     assert len(list(members)) == 3
     done = session.exec(select(LessonCompletion)).all()
     assert len(done) == 2 + 4 + 1
-    assert load_demo(db) == ["Demo data skipped: the database already has users."]
+    assert load_demo(db, program) == ["Demo data skipped: the database already has users."]

@@ -10,8 +10,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from localleaders.models import LessonCompletion, PointEntry, UserPoints
+from localleaders.catalog.program import ProgramSpec
+from localleaders.db import Database
+from localleaders.models import (
+    BadgeAward,
+    GuardCounter,
+    LessonCompletion,
+    Notification,
+    PointEntry,
+    UserPoints,
+    UserStreak,
+)
 from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
+from tests.integration.test_guard import backdate_visits
 from tests.integration.test_learning import quiz_answers, quiz_lesson_points
 
 ATTEMPTS = 50
@@ -56,6 +67,13 @@ def test_fifty_simultaneous_completions_award_once(
     assert entries == 1 and total == summed == 15
     completions = session.exec(select(func.count()).select_from(LessonCompletion)).one()
     assert completions == 1
+    # ... and one badge, one notification and one streak week
+    badges = session.exec(select(BadgeAward.badge_key).where(BadgeAward.user_id == user.id)).all()
+    assert badges == ["first-step"]
+    notes = session.exec(select(func.count()).where(Notification.user_id == user.id)).one()
+    assert notes == 1
+    streak = session.get(UserStreak, user.id)
+    assert streak is not None and streak.current == 1
 
 
 def test_fifty_simultaneous_quiz_passes_award_once(
@@ -65,5 +83,24 @@ def test_fifty_simultaneous_quiz_passes_award_once(
     answers = quiz_answers(session, right=True)
     statuses = fire(app, client.cookies, f"/courses/{COURSE}/{QUIZ_LESSON}/quiz", answers)
     assert statuses == [200] * ATTEMPTS
+    entries, total, summed = _ledger(session, user.id)  # lesson, quiz, every answer right
+    assert entries == 3 and total == summed == quiz_lesson_points(session) + 5
+    badges = session.exec(select(BadgeAward.badge_key).where(BadgeAward.user_id == user.id)).all()
+    assert sorted(badges) == ["first-step", "sharp-mind"]
+
+
+def test_fifty_simultaneous_completions_under_the_cheat_guard(
+    strict: ProgramSpec, app: FastAPI, client: TestClient, users: Users, session: Session,
+    db: Database,
+) -> None:  # fmt: skip
+    """With a cooldown, the racing requests are counted once: one completion, one award, one
+    counted event; the others are turned away (429) or see the lesson already completed."""
+    user = users.login(client)
+    client.get(f"/courses/{COURSE}/{PLAIN_LESSON}")
+    backdate_visits(db, user.id)
+    statuses = fire(app, client.cookies, f"/courses/{COURSE}/{PLAIN_LESSON}/complete", None)
+    assert set(statuses) <= {200, 429} and 200 in statuses
     entries, total, summed = _ledger(session, user.id)
-    assert entries == 2 and total == summed == quiz_lesson_points(session)
+    assert entries == 1 and total == summed == 15
+    counter = session.exec(select(GuardCounter).where(GuardCounter.user_id == user.id)).one()
+    assert counter.day_count == 1

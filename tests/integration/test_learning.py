@@ -32,12 +32,13 @@ def quiz_answers(session: Session, right: bool) -> dict[str, list[str]]:
     return answers
 
 
-def quiz_lesson_points(session: Session) -> int:
+def quiz_lesson_points(session: Session, perfect: int = 0) -> int:
+    """The lesson's and its quiz's points, and ``perfect`` for every answer right."""
     from localleaders.models import Lesson
 
     lesson = session.exec(select(Lesson).where(Lesson.slug == QUIZ_LESSON)).one()
     assert lesson.quiz is not None
-    return lesson.points + lesson.quiz["points"]
+    return lesson.points + lesson.quiz["points"] + perfect
 
 
 def points(session: Session, user_id: int | None) -> int:
@@ -77,7 +78,8 @@ def test_complete_without_js_redirects_and_awards_once(
 ) -> None:
     user = users.login(client)
     response = client.post(f"{LESSON_URL}/complete", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == f"{LESSON_URL}?earned=15"
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(f"{LESSON_URL}?earned=15&c=")  # + a badge
     page = soup(client.get(response.headers["location"]).text)
     assert "Lesson completed" in page.select_one("#lesson-status").get_text()
     assert "+15 points" in page.select_one(".earned").get_text()
@@ -100,7 +102,7 @@ def test_complete_with_htmx_returns_the_status_fragment_and_a_toast(
         and fragment.select_one("header") is None
     )
     assert json.loads(response.headers["HX-Trigger"]) == {
-        "earned": {"points": 15, "levelUp": False}
+        "earned": {"points": 15, "levelUp": False, "messages": ["New badge: First step"]}
     }
     assert "HX-Request" in response.headers["vary"]
 
@@ -136,7 +138,7 @@ def test_failing_then_passing_a_quiz(client: TestClient, users: Users, session: 
     assert page.select_one(".quiz-result--pass") is not None
     assert page.select(".explanation") and page.select(".choices-review .is-correct")
     trigger = json.loads(passed.headers["HX-Trigger"])["earned"]
-    expected = quiz_lesson_points(session)
+    expected = quiz_lesson_points(session, perfect=5)
     assert trigger["points"] == expected and trigger["levelUp"] is False
     assert points(session, user.id) == expected
     client.post(f"{QUIZ_URL}/quiz", data=quiz_answers(session, right=True))
@@ -171,11 +173,11 @@ def test_profile_shows_points_level_and_history(
     client.post(f"{QUIZ_URL}/quiz", data=quiz_answers(session, right=True))
     page = soup(client.get("/profile").text)
     assert page.select_one("h1").get_text(strip=True) == "Courtyard 7"
-    total = 15 + quiz_lesson_points(session)
+    total = 15 + quiz_lesson_points(session, perfect=5)
     assert page.select_one(".level-card__points strong").get_text() == str(total)
-    assert page.select_one("progress")["value"] == str(total * 100 // 50)  # 50 reach level 2
+    assert page.select_one(".level-card progress")["value"] == str(total * 100 // 50)  # level 2: 50
     rows = page.select("table tbody tr")
-    assert len(rows) == 3
+    assert len(rows) == 4
     assert sum(int(row.select_one(".num").get_text()) for row in rows) == total
 
 

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session, select
 
+from localleaders.catalog.loader import load_program
 from localleaders.db import Database
 from localleaders.i18n import translations_for
 from localleaders.models import (
@@ -30,6 +31,7 @@ from localleaders.models import (
     UserPoints,
 )
 from localleaders.models.base import utcnow
+from localleaders.resources import data_dir
 from localleaders.services import actions, cohorts, consultations
 from tests.conftest import COURSE, PASSWORD, PLAIN_LESSON, QUIZ_LESSON, Users
 from tests.integration.test_learning import quiz_answers
@@ -132,7 +134,8 @@ def consult(
     with db.session(write=True) as session:
         cohort = cohorts.for_trainer(session, user=trainer, cohort_id=cohort_id)
         form = consultations.ConsultationForm(str(learner_id), held_on, minutes, topic, note)
-        consultations.log(session, trainer=trainer, cohort=cohort, form=form)
+        rules = load_program(data_dir("courses"))
+        consultations.log(session, trainer=trainer, cohort=cohort, form=form, rules=rules)
 
 
 def rows(page: BeautifulSoup) -> list[str]:
