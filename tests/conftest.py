@@ -77,7 +77,8 @@ def strict(app: FastAPI) -> Iterator[ProgramSpec]:
     guard = CheatGuard(
         lesson_min_time_percent=25,
         limits={"lesson_completed": {"cooldown_seconds": 20, "daily_cap": 2},
-                "quiz_submitted": {"cooldown_seconds": 10, "daily_cap": 60}},
+                "quiz_submitted": {"cooldown_seconds": 10, "daily_cap": 60},
+                "action_logged": {"cooldown_seconds": 30, "daily_cap": 15}},
     )  # fmt: skip
     app.state.program = relaxed.model_copy(update={"cheat_guard": guard})
     yield app.state.program

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 from bs4 import BeautifulSoup
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import Session, col, select, update
@@ -16,6 +17,7 @@ from localleaders.db import Database
 from localleaders.gamification import guard
 from localleaders.i18n import Message, translations_for
 from localleaders.models import (
+    CommunityAction,
     Course,
     GuardBlock,
     Lesson,
@@ -23,9 +25,11 @@ from localleaders.models import (
     LessonVisit,
     PointEntry,
     Role,
+    UserStreak,
 )
 from localleaders.models.base import utcnow
 from tests.conftest import COURSE, PLAIN_LESSON, QUIZ_LESSON, Users
+from tests.integration.test_actions import Programme, action_data
 from tests.integration.test_learning import quiz_answers
 from tests.integration.test_trainer import join, login, new_cohort
 
@@ -158,3 +162,16 @@ def test_trainers_see_what_the_guard_turned_away(
     blocks = page.select(".guard-list li")
     assert len(blocks) == 1
     assert "Completed too soon after opening" in blocks[0].get_text()
+
+
+def test_logging_actions_has_a_cooldown(
+    strict: ProgramSpec, app: FastAPI, users: Users, session: Session
+) -> None:
+    world = Programme(app, users, session)
+    world.log(title="Courtyard meeting")
+    again = world.learner_client.post("/actions", data=action_data(title="Another one"))
+    assert again.status_code == 429 and "Please wait" in text_of(again)
+    titles = session.exec(select(CommunityAction.title)).all()
+    assert titles == ["Courtyard meeting"]
+    streak = session.get(UserStreak, world.learner.id)
+    assert streak is not None and streak.current == 1  # logging an action keeps the streak
