@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+OBV := .venv-openbadges
 HOST ?= 127.0.0.1
 PORT ?= 8000
 HTMX := static/js/vendor/htmx.min.js
@@ -22,6 +23,13 @@ $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# The official Open Badges validator, for tests only, in a venv of its own: its pins clash with
+# the app's. --no-deps: the file pins every dependency (see the reasons there).
+$(OBV)/.installed: tests/openbadges/requirements.txt
+	test -x $(OBV)/bin/python || $(PYTHON) -m venv $(OBV)
+	$(OBV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r tests/openbadges/requirements.txt
 	touch $@
 
 $(HTMX): package.json package-lock.json
@@ -64,10 +72,10 @@ test: setup system-deps lint typecheck test-sqlite test-postgres
 	$(BIN)/hadolint Dockerfile
 	@echo "All tests passed on SQLite and PostgreSQL."
 
-test-sqlite: setup
+test-sqlite: setup $(OBV)/.installed
 	LOCALLEADERS_TEST_DATABASE_URL= $(BIN)/pytest -q -p no:cacheprovider
 
-test-postgres: setup system-deps
+test-postgres: setup system-deps $(OBV)/.installed
 	$(BIN)/python tests/pgserver.py -- $(BIN)/pytest -q -p no:cacheprovider -m 'not ui'
 
 i18n: $(BIN)/.installed
@@ -84,7 +92,7 @@ lock:
 	/tmp/localleaders-lock/bin/pip install --quiet '.[test]' && /tmp/localleaders-lock/bin/pip freeze --exclude localleaders | grep -vxFf requirements.lock > requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) node_modules static/js/vendor dist build .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(OBV) node_modules static/js/vendor dist build .pytest_cache .ruff_cache .mypy_cache
 
 screenshots: setup system-deps
 	LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py tests/browser/test_cohort_journey.py tests/browser/test_action_journey.py
