@@ -17,7 +17,8 @@ pytestmark = pytest.mark.ui
 PUBLIC = ["/", "/courses", f"/courses/{COURSE}", f"/courses/{COURSE}/{PLAIN_LESSON}",
           f"/courses/{COURSE}/{QUIZ_LESSON}", "/login", "/register", "/nope"]  # fmt: skip
 SIGNED_IN = ["/", "/courses", f"/courses/{COURSE}", f"/courses/{COURSE}/{PLAIN_LESSON}",
-             f"/courses/{COURSE}/{QUIZ_LESSON}", "/profile", "/account"]  # fmt: skip
+             f"/courses/{COURSE}/{QUIZ_LESSON}", "/profile", "/account", "/badges",
+             "/notifications"]  # fmt: skip
 AXE = Axe()
 
 
@@ -109,6 +110,7 @@ def test_no_axe_violations_on_programme_pages(visit, users, app, locale: str, sc
         (trainer, ["/trainer", f"/trainer/cohorts/{c}", f"/trainer/cohorts/{c}/manage",
                    f"/trainer/cohorts/{c}/edit", "/trainer/cohorts/new", "/trainer/reviews",
                    f"/trainer/reviews/{a}", f"/trainer/cohorts/{c}/consultations",
+                   f"/trainer/cohorts/{c}/learners/{action.user_id}",
                    "/reports/impact"]),
         (admin, ["/admin", "/admin/users", "/admin/courses", "/admin/audit"]),
     ]  # fmt: skip

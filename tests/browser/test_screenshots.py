@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
+from localleaders.models import BadgeAward
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import COURSE, PASSWORD, PLAIN_LESSON, QUIZ_LESSON
 from tests.integration.test_learning import quiz_answers
@@ -58,6 +60,9 @@ def test_main_pages(visit, users, session, out_dir: Path, width: str) -> None:  
         target = out_dir / f"{name}-{width}.png"
         browser.page.screenshot(path=str(target))
         assert target.stat().st_size > 5_000
+    award = session.exec(select(BadgeAward).where(BadgeAward.user_id == user.id)).first()
+    assert award is not None
+    member.go(f"/badges/{award.id}").screenshot(path=str(out_dir / f"badge-{width}.png"))
     page = member.go(f"/courses/{COURSE}/{QUIZ_LESSON}")
     for field, values in quiz_answers(session, right=True).items():
         for value in values:

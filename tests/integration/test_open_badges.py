@@ -25,8 +25,9 @@ def publish(client: TestClient, award: BadgeAward) -> str:
     response = client.post(f"/badges/{award.id}/publish", data={"email": EMAIL},
                            follow_redirects=False)  # fmt: skip
     assert response.status_code == 303
-    page = BeautifulSoup(client.get("/badges").text, "html.parser")
-    link = page.select_one(f"#award-{award.id} .held__public a")
+    assert response.headers["location"] == f"/badges/{award.id}"
+    page = BeautifulSoup(client.get(f"/badges/{award.id}").text, "html.parser")
+    link = page.select_one(".publish__link a")
     assert link is not None
     return str(link["href"])
 
@@ -90,11 +91,13 @@ def test_publishing_checks_the_address_and_the_owner(
     bad = client.post(f"/badges/{award.id}/publish", data={"email": "not an address"})
     assert bad.status_code == 422
     page = BeautifulSoup(bad.text, "html.parser")
-    assert page.select_one(f"#award-{award.id} details.publish")["open"] is not None
-    assert page.select_one(f"#award-{award.id} .field__error") is not None
+    assert page.select_one("#f-email")["aria-invalid"] == "true"
+    assert page.select_one("#f-email-error") is not None
+    assert page.select_one("#f-email")["value"] == "not an address"
     client.cookies.clear()
     users.login(client, username="someone-else")
     assert client.post(f"/badges/{award.id}/publish", data={"email": EMAIL}).status_code == 404
+    assert client.get(f"/badges/{award.id}").status_code == 404
     assert session.exec(select(BadgeAssertion)).all() == []
 
 

@@ -129,6 +129,22 @@ def _own_award(session: Session, user: User, award_id: int) -> BadgeAward:
     return award
 
 
+@dataclass(frozen=True)
+class AwardView:
+    award: BadgeAward
+    spec: BadgeSpec
+    assertion: BadgeAssertion | None  # the live published assertion, if any
+
+
+def award_view(session: Session, *, rules: ProgramSpec, user: User, award_id: int) -> AwardView:
+    """One of the learner's own badges, with its publication; others' are not found."""
+    award = _own_award(session, user, award_id)
+    spec = rules.badge(award.badge_key)
+    if spec is None:
+        raise NotFound()
+    return AwardView(award, spec, _live_assertions(session, [award_id]).get(award_id))
+
+
 def identity_hash(email: str, salt: str) -> str:
     """Open Badges hashed recipient identity: sha256 of the normalised e-mail plus salt."""
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()

@@ -8,10 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import Response
 from starlette.routing import BaseRoute
-from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
 
 from localleaders.catalog.loader import load_program
 from localleaders.db import Database
@@ -19,6 +16,7 @@ from localleaders.resources import data_dir
 from localleaders.settings import Settings
 from localleaders.web import errors
 from localleaders.web.access import rule_of
+from localleaders.web.assets import CachedStatic
 from localleaders.web.middleware import BodyLimit, SameOriginGuard, SecurityHeaders
 from localleaders.web.routes import (
     accounts,
@@ -38,16 +36,6 @@ from localleaders.web.routes import (
 )
 from localleaders.web.templating import Templates
 from localleaders.web.viewer import ViewerMiddleware
-
-
-class CachedStatic(StaticFiles):
-    """Static files are linked with a content digest, so they can be cached for a year."""
-
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        if response.status_code == 200:
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
 
 
 def courses_root(settings: Settings) -> Path:
