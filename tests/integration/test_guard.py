@@ -138,7 +138,11 @@ def test_an_early_quiz_pass_is_turned_away_and_counts_later(
     client.get(QUIZ_URL)
     answers = quiz_answers(session, right=True)
     early = client.post(f"{QUIZ_URL}/quiz", data=answers)
-    assert early.status_code == 429
+    assert early.status_code == 429 and int(early.headers["Retry-After"]) > 0
+    page = BeautifulSoup(early.text, "html.parser")  # the form comes back with the answers kept
+    assert "Take a little more time" in page.select_one(".quiz-form .alert--error").get_text()
+    field, values = next(iter(answers.items()))
+    assert page.select_one(f"input[name={field}][value='{values[0]}']").has_attr("checked")
     assert nothing_recorded(session, user.id)
     backdate_visits(db, user.id)
     backdate_counters(db)
@@ -171,6 +175,8 @@ def test_logging_actions_has_a_cooldown(
     world.log(title="Courtyard meeting")
     again = world.learner_client.post("/actions", data=action_data(title="Another one"))
     assert again.status_code == 429 and "Please wait" in text_of(again)
+    form = BeautifulSoup(again.text, "html.parser")  # what the learner typed is still there
+    assert form.select_one("input[name=title]")["value"] == "Another one"
     titles = session.exec(select(CommunityAction.title)).all()
     assert titles == ["Courtyard meeting"]
     streak = session.get(UserStreak, world.learner.id)

@@ -60,13 +60,19 @@ def _login_redirect(request: Request, _exc: Exception) -> Response:
     return error_page(request, 401)
 
 
-def _blocked(request: Request, exc: Exception) -> Response:
-    """The cheat guard turned an attempt away: log it for trainers, say why, change nothing."""
-    assert isinstance(exc, guard.Blocked)
-    user = request.state.user
+def log_blocked(request: Request, exc: guard.Blocked) -> dict[str, str]:
+    """Logs an attempt the cheat guard turned away (the use case itself was rolled back);
+    returns the Retry-After header for the answer."""
     with request.app.state.db.session(write=True) as session:
-        guard.log(session, user_id=user.id, blocked=exc)
-    headers = {"Retry-After": str(max(1, exc.wait))}
+        guard.log(session, user_id=request.state.user.id, blocked=exc)
+    return {"Retry-After": str(max(1, exc.wait))}
+
+
+def _blocked(request: Request, exc: Exception) -> Response:
+    """The cheat guard turned an attempt away: log it for trainers, say why, change nothing.
+    (Forms whose input would be lost catch Blocked themselves and show it in the form.)"""
+    assert isinstance(exc, guard.Blocked)
+    headers = log_blocked(request, exc)
     if is_htmx(request):
         text = exc.message.translate(translations_for(request.state.locale))
         headers["HX-Trigger"] = json.dumps({"blocked": {"message": text}})

@@ -208,6 +208,8 @@ class Templates:
             "result": None,
             "earned": 0,
             "standing": None,
+            "celebrations": [],
+            "celebrated": [],
             **extra,
         }
 

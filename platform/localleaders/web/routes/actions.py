@@ -10,11 +10,13 @@ from sqlmodel import Session
 
 from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
+from localleaders.gamification import guard
 from localleaders.models import CommunityAction, User
 from localleaders.services import action_views, actions, photos
 from localleaders.services.errors import Conflict, InvalidInput
 from localleaders.web.access import CurrentUser, cohort_trainers, signed_in, trainers
 from localleaders.web.deps import DbDep, LocaleDep, ProgramDep, SettingsDep, TemplatesDep
+from localleaders.web.errors import log_blocked
 from localleaders.web.forms import FormLists, first
 from localleaders.web.templating import Templates
 
@@ -80,6 +82,13 @@ def create_action(
         values = {name: first(form, name) for name in FORM_FIELDS}
         return _render_form(request, db, templates, user, action_id=None, values=values,
                             errors=exc.errors, status_code=422)  # fmt: skip
+    except guard.Blocked as exc:  # keep what the learner typed, with the reason on top
+        headers = log_blocked(request, exc)
+        values = {name: first(form, name) for name in FORM_FIELDS}
+        response = _render_form(request, db, templates, user, action_id=None, values=values,
+                                errors={"": exc.message}, status_code=429)  # fmt: skip
+        response.headers.update(headers)
+        return response
     return _see_other(f"/actions/{action.id}?{'submitted' if submit else 'saved'}=1")
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
+from localleaders.gamification import guard
 from localleaders.gamification.engine import Celebration
 from localleaders.models import User
 from localleaders.services import catalogue, learning, profile
@@ -16,6 +17,7 @@ from localleaders.services.errors import InvalidInput
 from localleaders.web import celebrate
 from localleaders.web.access import CurrentUser, signed_in
 from localleaders.web.deps import DbDep, ProgramDep
+from localleaders.web.errors import log_blocked
 from localleaders.web.forms import FormLists
 from localleaders.web.templating import is_htmx
 
@@ -70,6 +72,13 @@ def submit_quiz(
     except InvalidInput as exc:
         return _lesson_block(request, db, program, user, course, slug, block="quiz",
                              status_code=422, errors=exc.errors, values=form)  # fmt: skip
+    except guard.Blocked as exc:
+        if is_htmx(request):
+            raise  # a toast says why; the form stays as it is on the page
+        response = _lesson_block(request, db, program, user, course, slug, block="quiz",
+                                 status_code=429, errors={"": exc.message}, values=form)  # fmt: skip
+        response.headers.update(log_blocked(request, exc))
+        return response
     return _lesson_block(request, db, program, user, course, slug, block="quiz",
                          celebration=result.outcome.celebration, result=result,
                          values=form)  # fmt: skip
