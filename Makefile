@@ -10,7 +10,7 @@ HTMX := static/js/vendor/htmx.min.js
 POT := /tmp/localleaders-messages.pot
 export LOCALLEADERS_DATABASE_URL ?= sqlite:///localleaders.db
 
-.PHONY: bench screenshots run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
+.PHONY: bench bench-boards screenshots run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
 
 help:
 	@echo "make run    - set up (first time), migrate, load courses and demo data, serve on http://$(HOST):$(PORT)"
@@ -100,3 +100,9 @@ screenshots: setup system-deps
 # Measures the progress matrix of a 300-learner cohort (docs/benchmarks.md). Not part of `make test`.
 bench: setup
 	$(BIN)/python benchmarks/progress_matrix.py
+
+# One leaderboard with a million learners, on SQLite then on a throwaway PostgreSQL
+# (docs/performance.md). Not part of `make test`; takes a few minutes.
+bench-boards: setup system-deps
+	$(BIN)/python benchmarks/leaderboard.py
+	$(BIN)/python tests/pgserver.py -- $(BIN)/python benchmarks/leaderboard.py --postgres

@@ -164,6 +164,19 @@ def points_recalculate(
         typer.echo("Nothing was changed. Run with --apply to append these differences.")
 
 
+@points_app.command("rebuild-boards")
+def points_rebuild_boards() -> None:
+    """Recompute every leaderboard from the point ledger (after an upgrade, or to check)."""
+    from localleaders.catalog.loader import load_program
+    from localleaders.gamification.recalculate import rebuild_boards
+
+    settings = _settings()
+    rules = load_program(_courses_dir(settings, None))
+    with _database(settings) as db, db.session(write=True) as session:
+        written = rebuild_boards(session, rules)
+    typer.echo(f"Rebuilt the leaderboards: {written} scores.")
+
+
 @audit_app.command("purge")
 def audit_purge(
     days: Annotated[

@@ -18,7 +18,7 @@ PUBLIC = ["/", "/courses", f"/courses/{COURSE}", f"/courses/{COURSE}/{PLAIN_LESS
           f"/courses/{COURSE}/{QUIZ_LESSON}", "/login", "/register", "/nope"]  # fmt: skip
 SIGNED_IN = ["/", "/courses", f"/courses/{COURSE}", f"/courses/{COURSE}/{PLAIN_LESSON}",
              f"/courses/{COURSE}/{QUIZ_LESSON}", "/profile", "/account", "/badges",
-             "/notifications"]  # fmt: skip
+             "/notifications", "/leaderboard", "/leaderboard?period=week"]  # fmt: skip
 AXE = Axe()
 
 
@@ -105,7 +105,7 @@ def test_no_axe_violations_on_programme_pages(visit, users, app, locale: str, sc
         learner = session.get(User, action.user_id)
     c, a = cohort.id, action.id
     pages = [
-        (learner, ["/cohorts", f"/cohorts/{c}", "/actions", "/actions/new", f"/actions/{a}",
+        (learner, ["/cohorts", f"/cohorts/{c}", f"/cohorts/{c}/leaderboard", "/actions", "/actions/new", f"/actions/{a}",
                    f"/actions/{a}/edit", f"/join/{cohort.join_code}"]),
         (trainer, ["/trainer", f"/trainer/cohorts/{c}", f"/trainer/cohorts/{c}/manage",
                    f"/trainer/cohorts/{c}/edit", "/trainer/cohorts/new", "/trainer/reviews",

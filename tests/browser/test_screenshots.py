@@ -29,6 +29,7 @@ PAGES = [
     ("profile", "/profile", True),
     ("badges", "/badges", True),
     ("notifications", "/notifications", True),
+    ("leaderboard", "/leaderboard", True),
     ("register", "/register", False),
 ]
 
@@ -122,7 +123,8 @@ def test_trainer_and_admin_pages(visit, users, app, out_dir: Path, width: str) -
     for user, pages in (
         (trainer, [("trainer-dashboard", "/trainer"), ("trainer-cohort", f"/trainer/cohorts/{cohort.id}"),
                    ("review", f"/trainer/reviews/{action.id}"),
-                   ("trainer-learner", f"/trainer/cohorts/{cohort.id}/learners/{action.user_id}")]),
+                   ("trainer-learner", f"/trainer/cohorts/{cohort.id}/learners/{action.user_id}"),
+                   ("cohort-leaderboard", f"/cohorts/{cohort.id}/leaderboard")]),
         (admin, [("admin-users", "/admin/users"), ("impact", "/reports/impact")]),
     ):  # fmt: skip
         browser = visit(viewport=viewport)

@@ -17,10 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from localleaders.catalog.program import BadgeSpec, ProgramSpec
-from localleaders.gamification import badges, ledger, streaks
+from localleaders.gamification import badges, boards, ledger, streaks
 from localleaders.gamification.levels import level_for
 from localleaders.gamification.points import place_due
-from localleaders.models import ChallengePlacement, Notification, RuleVersion
+from localleaders.models import ChallengePlacement, Notification, RuleVersion, User
 from localleaders.models.base import utcnow
 
 
@@ -37,6 +37,10 @@ class Rewards:
         self.session, self.rules, self.user_id = session, rules, user_id
         self.start_total = ledger.total_points(session, user_id)
         self.earned = Celebration()
+        learner = session.get(User, user_id)
+        on_boards = learner is not None and not learner.leaderboard_opt_out
+        week = boards.week_board(streaks.week_of(utcnow(), rules))
+        self.boards = (boards.ALL, week) if on_boards else ()
 
     def points(
         self, amount: int, *, reason: str, source_key: str, note: str = "",
@@ -48,7 +52,7 @@ class Rewards:
         keep_rules(self.session, self.rules)
         added = ledger.award(self.session, user_id=self.user_id, amount=amount, reason=reason,
                              source_key=source_key, note=note, rules_version=self.rules.version,
-                             awarded_by=awarded_by)  # fmt: skip
+                             awarded_by=awarded_by, boards=self.boards)  # fmt: skip
         if added:
             self.earned.points += amount
         return amount if added else 0
@@ -57,7 +61,7 @@ class Rewards:
         keep_rules(self.session, self.rules)
         difference = ledger.settle(self.session, user_id=self.user_id, subject=subject, due=due,
                                    reason=reason, correction=correction, note=note,
-                                   rules_version=self.rules.version)  # fmt: skip
+                                   rules_version=self.rules.version, boards=self.boards)  # fmt: skip
         self.earned.points += difference
         return difference
 

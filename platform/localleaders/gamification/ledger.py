@@ -11,19 +11,23 @@ first award and later corrections ("action:7:2"), each appended by ``settle``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from localleaders.gamification import boards as board_scores
 from localleaders.models import PointEntry, UserPoints
 from localleaders.models.base import utcnow
 
 
 def award(
     session: Session, *, user_id: int, amount: int, reason: str, source_key: str, note: str = "",
-    rules_version: str = "", awarded_by: int | None = None,
+    rules_version: str = "", awarded_by: int | None = None, boards: Sequence[str] = (),
 ) -> bool:  # fmt: skip
-    """Records an award once. Returns True if it was new, False if it existed already."""
+    """Records an award once, moving the learner's total and their scores on ``boards``.
+    Returns True if it was new, False if it existed already."""
     try:
         with session.begin_nested():
             session.execute(
@@ -40,7 +44,9 @@ def award(
             )
     except IntegrityError:
         return False
-    _add_to_total(session, user_id, amount)
+    _add_to_total(session, user_id, amount)  # locks the learner's total: boards follow in turn
+    if boards:
+        board_scores.add(session, user_id=user_id, amount=amount, boards=boards)
     return True
 
 
@@ -65,7 +71,7 @@ def awarded_for(session: Session, user_id: int, subject: str) -> tuple[int, int]
 
 def settle(
     session: Session, *, user_id: int, subject: str, due: int, reason: str, correction: str,
-    note: str = "", rules_version: str = "",
+    note: str = "", rules_version: str = "", boards: Sequence[str] = (),
 ) -> int:  # fmt: skip
     """Appends the difference between what is due for ``subject`` and what was awarded.
 
@@ -78,7 +84,7 @@ def settle(
     key = subject if rows == 0 else f"{subject}:{rows + 1}"
     added = award(session, user_id=user_id, amount=difference,
                   reason=reason if difference > 0 else correction, source_key=key, note=note,
-                  rules_version=rules_version)  # fmt: skip
+                  rules_version=rules_version, boards=boards)  # fmt: skip
     return difference if added else 0
 
 

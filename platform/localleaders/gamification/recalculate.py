@@ -109,3 +109,22 @@ def recalculate(session: Session, rules: ProgramSpec) -> list[LearnerChange]:
         if change.subjects or change.badges:
             changes.append(change)
     return changes
+
+
+def rebuild_boards(session: Session, rules: ProgramSpec) -> int:
+    """Recomputes every leaderboard from the ledger (weeks in the program's time zone),
+    leaving out learners who opted out. Returns the number of scores written."""
+    from localleaders.gamification import boards, streaks
+    from localleaders.models import User
+
+    hidden = set(session.exec(select(User.id).where(col(User.leaderboard_opt_out))).all())
+    totals: dict[int, int] = defaultdict(int)
+    weeks: dict[tuple[int, str], int] = defaultdict(int)
+    for user_id, amount, at in session.exec(
+        select(PointEntry.user_id, PointEntry.amount, PointEntry.created_at)
+    ):
+        if user_id in hidden:
+            continue
+        totals[user_id] += amount
+        weeks[(user_id, boards.week_board(streaks.week_of(at, rules)))] += amount
+    return boards.rebuild(session, weeks=weeks, totals=totals)

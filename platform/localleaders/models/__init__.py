@@ -13,6 +13,7 @@ from localleaders.models.actions import (
 )
 from localleaders.models.audit import AuditEntry
 from localleaders.models.base import metadata
+from localleaders.models.boards import BoardCount, BoardScore
 from localleaders.models.catalog import Course, Lesson, LessonText, Module, Track
 from localleaders.models.cohorts import (
     Announcement,
@@ -44,6 +45,8 @@ __all__ = [
     "AuditEntry",
     "BadgeAssertion",
     "BadgeAward",
+    "BoardCount",
+    "BoardScore",
     "ChallengePlacement",
     "Cohort",
     "CohortCourse",

@@ -29,6 +29,8 @@ class User(SQLModel, table=True):
     must_change_password: bool = False  # set by an admin's password reset
     # Self-reported, optional, only for the impact report's breakdown; None = not stated.
     gender: str | None = Field(default=None, max_length=16)
+    # Off every leaderboard (the learner still sees their own rank, privately).
+    leaderboard_opt_out: bool = False
     last_active_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)

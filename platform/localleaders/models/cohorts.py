@@ -24,6 +24,7 @@ class Cohort(SQLModel, table=True):
     starts_on: date
     ends_on: date | None = None
     status: str = Field(default=CohortStatus.open.value, max_length=16, index=True)
+    leaderboard_hidden: bool = False  # a trainer may hide the cohort's boards
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
