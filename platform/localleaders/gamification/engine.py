@@ -20,7 +20,7 @@ from localleaders.catalog.program import BadgeSpec, ProgramSpec
 from localleaders.gamification import badges, boards, ledger, streaks
 from localleaders.gamification.levels import level_for
 from localleaders.gamification.points import place_due
-from localleaders.models import ChallengePlacement, Notification, RuleVersion, User
+from localleaders.models import ChallengePlacement, Notification, RuleVersion
 from localleaders.models.base import utcnow
 
 
@@ -37,10 +37,8 @@ class Rewards:
         self.session, self.rules, self.user_id = session, rules, user_id
         self.start_total = ledger.total_points(session, user_id)
         self.earned = Celebration()
-        learner = session.get(User, user_id)
-        on_boards = learner is not None and not learner.leaderboard_opt_out
-        week = boards.week_board(streaks.week_of(utcnow(), rules))
-        self.boards = (boards.ALL, week) if on_boards else ()
+        # The ledger leaves learners who opted out off these boards.
+        self.boards = (boards.ALL, boards.week_board(streaks.week_of(utcnow(), rules)))
 
     def points(
         self, amount: int, *, reason: str, source_key: str, note: str = "",

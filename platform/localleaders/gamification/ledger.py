@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from localleaders.gamification import boards as board_scores
-from localleaders.models import PointEntry, UserPoints
+from localleaders.models import PointEntry, User, UserPoints
 from localleaders.models.base import utcnow
 
 
@@ -45,9 +45,15 @@ def award(
     except IntegrityError:
         return False
     _add_to_total(session, user_id, amount)  # locks the learner's total: boards follow in turn
-    if boards:
+    if boards and not _opted_out(session, user_id):
         board_scores.add(session, user_id=user_id, amount=amount, boards=boards)
     return True
+
+
+def _opted_out(session: Session, user_id: int) -> bool:
+    """Read after the total's lock, so an opt-out committed meanwhile is seen."""
+    flag = session.exec(select(User.leaderboard_opt_out).where(User.id == user_id)).first()
+    return bool(flag)
 
 
 def subject_of(source_key: str) -> str:

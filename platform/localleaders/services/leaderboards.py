@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from localleaders.catalog.program import ProgramSpec
 from localleaders.gamification import boards, streaks
-from localleaders.models import BoardScore, Cohort, CohortMember, PointEntry, User
+from localleaders.models import BoardScore, Cohort, CohortMember, PointEntry, User, UserPoints
 from localleaders.models.base import utcnow
 from localleaders.services import audit, cohorts
 
@@ -142,6 +143,11 @@ def set_hidden(session: Session, *, actor: User, cohort_id: int, hidden: bool) -
 
 def set_opt_out(session: Session, *, rules: ProgramSpec, user: User, opt_out: bool) -> None:
     """Leaves every board, or comes back with the scores the ledger gives."""
+    # Lock the learner's total first, as awards do: an award in flight finishes before
+    # (and its board rows are removed here) or runs after (and sees the new choice).
+    session.execute(
+        update(UserPoints).where(col(UserPoints.user_id) == user.id).values(total=UserPoints.total)
+    )
     account = session.get(User, user.id)
     assert account is not None
     if account.leaderboard_opt_out == opt_out:
