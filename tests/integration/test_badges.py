@@ -23,6 +23,7 @@ from localleaders.models import (
     Notification,
     PointEntry,
     Role,
+    User,
     UserPoints,
 )
 from localleaders.models.base import utcnow
@@ -65,6 +66,15 @@ def complete_course(db: Database, program: ProgramSpec, user_id: int, slug: str)
                          for n, q in enumerate(lesson.quiz["questions"])}  # fmt: skip
                 learning.submit_quiz(session, user_id=user_id, course_slug=course_slug,
                                      slug=lesson.slug, form=right, locale="en", rules=program)  # fmt: skip
+
+
+def coached_learner(users: Users, db: Database) -> tuple[User, User, int]:
+    """A trainer, a learner ("maple") and the trainer's cohort the learner is in."""
+    trainer = users.create(Role.trainer, username="coach")
+    learner = users.create(username="maple")
+    cohort_id = new_cohort(db, trainer)
+    join(db, cohort_id, learner.id or 0)
+    return trainer, learner, cohort_id
 
 
 def test_first_lesson_earns_the_first_badge_with_a_toast(
@@ -204,10 +214,7 @@ def test_badge_page_shows_earned_locked_and_progress(client: TestClient, users: 
 def test_trainer_gives_and_deducts_points_with_a_reason(
     client: TestClient, users: Users, db: Database, session: Session
 ) -> None:
-    trainer = users.create(Role.trainer, username="coach")
-    learner = users.create(username="maple")
-    cohort_id = new_cohort(db, trainer)
-    join(db, cohort_id, learner.id or 0)
+    trainer, learner, cohort_id = coached_learner(users, db)
     login(client, trainer)
     url = f"/trainer/cohorts/{cohort_id}/learners/{learner.id}"
     bad = client.post(f"{url}/points", data={"amount": "0", "reason": ""})
@@ -238,10 +245,7 @@ def test_trainer_gives_and_deducts_points_with_a_reason(
 def test_trainer_gives_a_badge_once(
     client: TestClient, users: Users, db: Database, session: Session
 ) -> None:
-    trainer = users.create(Role.trainer, username="coach")
-    learner = users.create(username="maple")
-    cohort_id = new_cohort(db, trainer)
-    join(db, cohort_id, learner.id or 0)
+    trainer, learner, cohort_id = coached_learner(users, db)
     login(client, trainer)
     url = f"/trainer/cohorts/{cohort_id}/learners/{learner.id}/badges"
     form = {"badge": "community-spirit", "reason": "Helped three neighbours join"}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from localleaders.catalog.schemas import LocalText, LocalTitle, Slug, Strict
 from localleaders.models.catalog import Track
@@ -183,22 +183,16 @@ class ProgramSpec(Strict):
             raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Minsk)") from None
         return value
 
-    @field_validator("action_types")
+    @field_validator("action_types", "badges")
     @classmethod
-    def _unique_actions(cls, value: list[ActionTypeSpec]) -> list[ActionTypeSpec]:
-        keys = [action.key for action in value]
+    def _unique_keys(
+        cls, value: list[ActionTypeSpec] | list[BadgeSpec], info: ValidationInfo
+    ) -> list[Any]:
+        keys = [item.key for item in value]
         duplicates = sorted({key for key in keys if keys.count(key) > 1})
         if duplicates:
-            raise ValueError(f"action type listed twice: {', '.join(duplicates)}")
-        return value
-
-    @field_validator("badges")
-    @classmethod
-    def _unique_badges(cls, value: list[BadgeSpec]) -> list[BadgeSpec]:
-        keys = [badge.key for badge in value]
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
-        if duplicates:
-            raise ValueError(f"badge listed twice: {', '.join(duplicates)}")
+            what = "badge" if info.field_name == "badges" else "action type"
+            raise ValueError(f"{what} listed twice: {', '.join(duplicates)}")
         return value
 
     @field_validator("levels")

@@ -104,15 +104,6 @@ class Standing:
     size: int  # learners on the board
 
 
-def rank_of(session: Session, board: str, score: int) -> int:
-    above = session.exec(
-        select(func.coalesce(func.sum(BoardCount.count), 0)).where(
-            BoardCount.board == board, BoardCount.score > score
-        )
-    ).one()
-    return int(above) + 1
-
-
 def size_of(session: Session, board: str) -> int:
     total = session.exec(
         select(func.coalesce(func.sum(BoardCount.count), 0)).where(BoardCount.board == board)
@@ -139,12 +130,22 @@ def top(session: Session, board: str, limit: int = TOP) -> list[Row]:
         .order_by(col(BoardScore.score).desc(), col(BoardScore.user_id).desc())
         .limit(limit)
     ).all()
-    ranked, rank, previous = [], 0, None
+    return ranked(rows)
+
+
+def ranked(rows: Iterable[tuple[int, int]]) -> list[Row]:
+    """(user, score) rows in board order, ranked: equal scores share the rank of the first."""
+    result, rank, previous = [], 0, None
     for position, (user_id, score) in enumerate(rows, start=1):
         if score != previous:
             rank, previous = position, score
-        ranked.append(Row(user_id, score, rank))
-    return ranked
+        result.append(Row(user_id, score, rank))
+    return result
+
+
+def board_order(rows: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(user, score) rows sorted as boards are: points, then the newer learner first."""
+    return sorted(rows, key=lambda row: (-row[1], -row[0]))
 
 
 def _neighbours(

@@ -47,11 +47,7 @@ def check_reading_time(
     percent = rules.cheat_guard.lesson_min_time_percent
     if not percent:
         return
-    seen = session.exec(
-        select(LessonVisit.first_seen_at).where(
-            LessonVisit.user_id == user_id, LessonVisit.lesson_id == lesson.id
-        )
-    ).first()
+    seen = first_opened(session, user_id=user_id, lesson_id=lesson.id or 0)
     if seen is None:
         raise Blocked(event="lesson_completed", reason="not_opened", wait=0, subject=lesson.title)
     needed = lesson.minutes * 60 * percent / 100
@@ -123,6 +119,14 @@ def log(session: Session, *, user_id: int, blocked: Blocked) -> None:
             subject=blocked.subject[:200],
         )
     )
+
+
+def first_opened(session: Session, *, user_id: int, lesson_id: int) -> datetime | None:
+    return session.exec(
+        select(LessonVisit.first_seen_at).where(
+            LessonVisit.user_id == user_id, LessonVisit.lesson_id == lesson_id
+        )
+    ).first()
 
 
 def record_visit(session: Session, *, user_id: int, lesson_id: int) -> None:

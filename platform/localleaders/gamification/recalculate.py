@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from localleaders.catalog.program import ProgramSpec
-from localleaders.gamification import badges, ledger
+from localleaders.gamification import badges, boards, ledger, streaks
 from localleaders.gamification.engine import Rewards
 from localleaders.gamification.points import action_due, place_due
 from localleaders.models import (
@@ -27,6 +27,7 @@ from localleaders.models import (
     LessonCompletion,
     PointEntry,
     QuizAttempt,
+    User,
 )
 
 DERIVED = ("lesson", "quiz", "perfect", "action", "consultation", "challenge")
@@ -114,9 +115,6 @@ def recalculate(session: Session, rules: ProgramSpec) -> list[LearnerChange]:
 def rebuild_boards(session: Session, rules: ProgramSpec) -> int:
     """Recomputes every leaderboard from the ledger (weeks in the program's time zone),
     leaving out learners who opted out. Returns the number of scores written."""
-    from localleaders.gamification import boards, streaks
-    from localleaders.models import User
-
     hidden = set(session.exec(select(User.id).where(col(User.leaderboard_opt_out))).all())
     totals: dict[int, int] = defaultdict(int)
     weeks: dict[tuple[int, str], int] = defaultdict(int)

@@ -91,24 +91,16 @@ def program_board(session: Session, *, rules: ProgramSpec, user: User, period: P
     return BoardView(period, top, me, near, standing.size, user.leaderboard_opt_out)
 
 
-def _ranked(scores: list[tuple[int, str, int]], me: int) -> list[Line]:
-    ordered = sorted(scores, key=lambda item: (-item[2], -item[0]))  # as the program board
-    lines, rank, previous = [], 0, None
-    for position, (user_id, name, score) in enumerate(ordered, start=1):
-        if score != previous:
-            rank, previous = position, score
-        lines.append(Line(rank, name, score, user_id == me))
-    return lines
-
-
 def cohort_board(
     session: Session, *, rules: ProgramSpec, user: User, cohort_id: int, period: Period
-) -> tuple[Cohort, BoardView]:
-    """A cohort's board: its learners only (a few hundred at most, ranked here)."""
+) -> tuple[Cohort, BoardView, bool]:
+    """A cohort's board: its learners only (a few hundred at most, ranked here), and
+    whether the viewer runs the cohort (and may hide the board)."""
     cohort = cohorts.for_member(session, user=user, cohort_id=cohort_id)
     staff = cohorts.can_manage(session, user=user, cohort=cohort)
     if cohort.leaderboard_hidden and not staff:
-        return cohort, BoardView(period, [], None, [], 0, user.leaderboard_opt_out, hidden=True)
+        hidden = BoardView(period, [], None, [], 0, user.leaderboard_opt_out, hidden=True)
+        return cohort, hidden, staff
     key = board_key(period, rules)
     scores = session.exec(
         select(User.id, User.display_name, BoardScore.score)
@@ -116,7 +108,9 @@ def cohort_board(
         .join(BoardScore, col(BoardScore.user_id) == col(User.id))
         .where(CohortMember.cohort_id == cohort_id, BoardScore.board == key)
     ).all()
-    lines = _ranked([(u or 0, n, s) for u, n, s in scores], user.id or 0)
+    names = {u or 0: n for u, n, _ in scores}
+    rows = boards.ranked(boards.board_order((u or 0, s) for u, _, s in scores))
+    lines = [_line(row, names, user.id or 0) for row in rows]
     me = next((line for line in lines if line.is_me), None)
     if me is None and user.leaderboard_opt_out and not staff:
         score = _own_score(session, rules, user, key)
@@ -129,7 +123,7 @@ def cohort_board(
         near = lines[max(0, at - boards.NEIGHBOURS) : at + boards.NEIGHBOURS + 1]
     view = BoardView(period, lines[: boards.TOP], me, near, len(lines), user.leaderboard_opt_out,
                      hidden=cohort.leaderboard_hidden)  # fmt: skip
-    return cohort, view
+    return cohort, view, staff
 
 
 def set_hidden(session: Session, *, actor: User, cohort_id: int, hidden: bool) -> Cohort:

@@ -13,7 +13,7 @@ from localleaders.catalog.program import ProgramSpec
 from localleaders.gamification import badges, guard
 from localleaders.gamification.engine import Celebration, Rewards
 from localleaders.i18n import N_, Message
-from localleaders.models import Course, Lesson, LessonCompletion, LessonVisit, QuizAttempt
+from localleaders.models import Course, Lesson, LessonCompletion, QuizAttempt
 from localleaders.models.base import utcnow
 from localleaders.services.catalogue import lesson_view
 from localleaders.services.errors import Conflict, InvalidInput, NotFound
@@ -130,12 +130,7 @@ def opened(session: Session, *, user_id: int | None, lesson_id: int) -> bool:
     """Whether the learner has opened this lesson before (anonymous visitors: no)."""
     if user_id is None:
         return False
-    found = session.exec(
-        select(LessonVisit.first_seen_at).where(
-            LessonVisit.user_id == user_id, LessonVisit.lesson_id == lesson_id
-        )
-    ).first()
-    return found is not None
+    return guard.first_opened(session, user_id=user_id, lesson_id=lesson_id) is not None
 
 
 def open_lesson(session: Session, *, user_id: int, lesson_id: int) -> None:

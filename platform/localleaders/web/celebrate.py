@@ -36,14 +36,15 @@ def messages(request: Request, rules: ProgramSpec, celebration: Celebration) -> 
     return found
 
 
-def trigger(request: Request, rules: ProgramSpec, celebration: Celebration) -> dict[str, str]:
-    """The HX-Trigger header for what was earned (none when nothing was)."""
+def trigger(celebration: Celebration, texts: list[str]) -> dict[str, str]:
+    """The HX-Trigger header for what was earned (none when nothing was); ``texts`` are
+    its ``messages``."""
     if not (celebration.points or celebration.badges or celebration.level):
         return {}
     detail: dict[str, Any] = {
         "points": celebration.points,
         "levelUp": celebration.level is not None,
-        "messages": messages(request, rules, celebration),
+        "messages": texts,
     }
     return {"HX-Trigger": json.dumps({"earned": detail})}
 

@@ -37,9 +37,9 @@ def show_cohort_board(
     templates: TemplatesDep, period: str = "all",
 ) -> HTMLResponse:  # fmt: skip
     with db.session() as session:
-        cohort, view = leaderboards.cohort_board(session, rules=program, user=user,
-                                                 cohort_id=cohort_id, period=_period(period))  # fmt: skip
-        staff = leaderboards.cohorts.can_manage(session, user=user, cohort=cohort)
+        cohort, view, staff = leaderboards.cohort_board(
+            session, rules=program, user=user, cohort_id=cohort_id, period=_period(period)
+        )
     context = {"board": view, "cohort": cohort, "staff": staff}
     return templates.render(request, "pages/leaderboard.html", context)
 

@@ -35,9 +35,10 @@ def _lesson_block(
             session, course_slug=course, slug=slug, user_id=user.id, locale=request.state.locale
         )
         standing = profile.standing(session, user_id=user.id or 0, levels=program.levels)
-    headers = celebrate.trigger(request, program, celebration)
+    texts = celebrate.messages(request, program, celebration)
+    headers = celebrate.trigger(celebration, texts)
     context = {"page": page, "standing": standing, "earned": celebration.points,
-               "celebrations": celebrate.messages(request, program, celebration), **extra}  # fmt: skip
+               "celebrations": texts, **extra}  # fmt: skip
     return request.app.state.templates.render(  # type: ignore[no-any-return]
         request, "pages/lesson.html", context, block=block, status_code=status_code,
         headers=headers,

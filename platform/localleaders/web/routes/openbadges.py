@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from localleaders.catalog.program import BadgeSpec, ProgramSpec
 from localleaders.catalog.schemas import in_language
+from localleaders.db import Database
 from localleaders.gamification import badge_art, openbadges
 from localleaders.services import open_badges
 from localleaders.web.access import anyone
@@ -61,7 +62,7 @@ def show_badge_image(request: Request, key: str, tier: str, program: ProgramDep)
     return Response(_image(request, badge, tier_key), media_type="image/svg+xml", headers=CACHE)
 
 
-def _published(request: Request, db: DbDep, program: ProgramSpec, assertion_id: str):  # type: ignore[no-untyped-def]
+def _published(db: Database, program: ProgramSpec, assertion_id: str) -> open_badges.Published:
     with db.session() as session:
         return open_badges.published(session, program, assertion_id)
 
@@ -70,7 +71,7 @@ def _published(request: Request, db: DbDep, program: ProgramSpec, assertion_id: 
 def show_assertion(
     request: Request, assertion_id: str, db: DbDep, program: ProgramDep
 ) -> JSONResponse:
-    found = _published(request, db, program, assertion_id)
+    found = _published(db, program, assertion_id)
     if found.revoked:
         document = openbadges.revoked_document(_issuer(request), found.assertion)
         return JSONResponse(document, status_code=410)
@@ -83,7 +84,7 @@ def show_assertion_image(
     request: Request, assertion_id: str, db: DbDep, program: ProgramDep
 ) -> Response:
     """The badge image with its assertion baked in, for backpacks that import images."""
-    found = _published(request, db, program, assertion_id)
+    found = _published(db, program, assertion_id)
     if found.revoked:
         return Response(status_code=410)
     image = _image(request, found.badge, found.award.tier)
