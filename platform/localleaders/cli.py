@@ -30,6 +30,8 @@ app.add_typer(courses_app, name="courses")
 points_app = typer.Typer(help="Points, levels and badges.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(points_app, name="points")
+challenges_app = typer.Typer(help="Community challenges.", no_args_is_help=True)
+app.add_typer(challenges_app, name="challenges")
 
 
 def _settings() -> Settings:
@@ -175,6 +177,34 @@ def points_rebuild_boards() -> None:
     with _database(settings) as db, db.session(write=True) as session:
         written = rebuild_boards(session, rules)
     typer.echo(f"Rebuilt the leaderboards: {written} scores.")
+
+
+@challenges_app.command("close-due")
+def challenges_close_due() -> None:
+    """Close the challenges whose review days are over: freeze standings, award places.
+    (Pages close them too when someone looks; run this from a daily timer.)"""
+    from localleaders.catalog.loader import load_program
+    from localleaders.services import challenges
+
+    settings = _settings()
+    rules = load_program(_courses_dir(settings, None))
+    with _database(settings) as db, db.session(write=True) as session:
+        closed = challenges.close_due(session, rules=rules)
+    typer.echo(f"Closed {len(closed)} challenge{'' if len(closed) == 1 else 's'}.")
+
+
+@challenges_app.command("rebuild")
+def challenges_rebuild() -> None:
+    """Recompute every open challenge's standings from the records (after
+    `points recalculate --apply`, or to check them)."""
+    from localleaders.catalog.loader import load_program
+    from localleaders.services import challenges
+
+    settings = _settings()
+    rules = load_program(_courses_dir(settings, None))
+    with _database(settings) as db, db.session(write=True) as session:
+        count = challenges.rebuild_open(session, rules=rules)
+    typer.echo(f"Rebuilt the standings of {count} open challenge{'' if count == 1 else 's'}.")
 
 
 @audit_app.command("purge")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -18,7 +19,7 @@ from httpx import Response
 from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
 from localleaders.models import Role, User
-from localleaders.services import actions, cohorts, sessions
+from localleaders.services import actions, challenge_teams, challenges, cohorts, sessions
 from localleaders.settings import Settings
 from localleaders.web.access import rule_of
 from localleaders.web.app import api_routes, create_app
@@ -36,8 +37,10 @@ PARAMS = {
     "tier": "standard",
 }
 """Sample values for path parameters; ``cohort_id``, ``code`` (its join code), ``user_id``
-(a learner of that cohort) and ``action_id`` (that learner's submitted action) come from
-the world each viewer gets. Use these names in new routes."""
+(a learner of that cohort), ``action_id`` (that learner's submitted action),
+``challenge_id`` (the cohort's team challenge, not started) and ``team_id`` (a team in it)
+come from the world each viewer gets. Use these names in new routes."""
+WORLD_PARAMS = {"cohort_id", "user_id", "code", "action_id", "challenge_id", "team_id"}
 
 SAMPLE_PATHS = {
     "/courses/{slug}": f"/courses/{COURSE}",
@@ -59,6 +62,8 @@ class World:
     cohort_id: int
     code: str
     action_id: int
+    challenge_id: int
+    team_id: int
     learner: User
     trainer: User
     other_trainer: User
@@ -80,14 +85,24 @@ def make_world(db: Database, users: Users, program: ProgramSpec) -> World:
                                   happened_on="2026-03-02")  # fmt: skip
         action = actions.create(session, user=learner, form=done, program=program, submit=True)
         assert action.id is not None
-    return World(cohort.id, cohort.join_code, action.id, learner, trainer, other_trainer, admin)
+        soon = date.today() + timedelta(days=3)
+        contest = challenges.ChallengeForm(cohort_id=str(cohort.id), titles={"en": "Clean-up"},
+                                           starts_on=str(soon), ends_on=str(soon), measure="actions",
+                                           format="teams")  # fmt: skip
+        challenge = challenges.create(session, actor=trainer, form=contest, rules=program)
+        team = challenge_teams.create_team(session, user=trainer, challenge=challenge,
+                                           name="Yard", rules=program)  # fmt: skip
+        assert challenge.id is not None and team.id is not None
+    return World(cohort.id, cohort.join_code, action.id, challenge.id, team.id, learner, trainer,
+                 other_trainer, admin)  # fmt: skip
 
 
 def url_for(path: str, world: World) -> str:
     if path in SAMPLE_PATHS:
         return SAMPLE_PATHS[path]
     values = {**PARAMS, "cohort_id": str(world.cohort_id), "user_id": str(world.learner.id),
-              "code": world.code, "action_id": str(world.action_id)}  # fmt: skip
+              "code": world.code, "action_id": str(world.action_id),
+              "challenge_id": str(world.challenge_id), "team_id": str(world.team_id)}  # fmt: skip
     return re.sub(r"\{(\w+)\}", lambda match: values[match.group(1)], path)
 
 
@@ -130,7 +145,7 @@ def outcome(response: Response) -> str:
 
 def test_every_route_is_covered(app: FastAPI) -> None:
     for _method, path, _route in routes(app):
-        names = set(re.findall(r"\{(\w+)\}", path)) - {"cohort_id", "user_id", "code", "action_id"}
+        names = set(re.findall(r"\{(\w+)\}", path)) - WORLD_PARAMS
         assert path in SAMPLE_PATHS or names <= PARAMS.keys(), f"add a sample value for {path}"
 
 

@@ -57,6 +57,7 @@ class PointRules(Strict):
     residents_cap: int = Field(default=100, ge=0, le=100_000)  # residents counted per action
     consultation: int = Field(default=5, ge=0, le=1000)  # each logged consultation
     challenge_places: list[int] = Field(default_factory=list, max_length=10)  # 1st, 2nd, ...
+    challenge_goal: int = Field(default=0, ge=0, le=10_000)  # each contributor, goal reached
 
     @field_validator("challenge_places")
     @classmethod
@@ -131,6 +132,12 @@ class StreakRules(Strict):
     max_freezes: int = Field(default=2, ge=0, le=10)
 
 
+class ChallengeRules(Strict):
+    # A challenge closes (standings freeze, places are awarded) this many days after its
+    # last day, so trainers can still verify actions done inside it; they may close sooner.
+    review_days: int = Field(default=3, ge=0, le=30)
+
+
 class Limit(Strict):
     cooldown_seconds: int = Field(default=0, ge=0, le=86_400)
     daily_cap: int | None = Field(default=None, ge=1, le=10_000)
@@ -155,6 +162,7 @@ class ProgramSpec(Strict):
     actions: ActionRules = Field(default_factory=ActionRules)
     badges: list[BadgeSpec] = Field(default_factory=list)
     streaks: StreakRules = Field(default_factory=StreakRules)
+    challenges: ChallengeRules = Field(default_factory=ChallengeRules)
     cheat_guard: CheatGuard = Field(default_factory=CheatGuard)
 
     @property

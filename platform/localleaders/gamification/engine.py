@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from localleaders.catalog.program import BadgeSpec, ProgramSpec
-from localleaders.gamification import badges, boards, ledger, streaks
+from localleaders.gamification import badges, boards, challenges, ledger, streaks
 from localleaders.gamification.levels import level_for
 from localleaders.gamification.points import place_due
 from localleaders.models import ChallengePlacement, Notification, RuleVersion
@@ -71,7 +71,7 @@ class Rewards:
     def check(self, kinds: Iterable[str]) -> None:
         self.earned.badges += badges.evaluate(self.session, self.rules, self.user_id, kinds)
 
-    def placed(self, challenge_key: str, place: int) -> None:
+    def placed(self, challenge_key: str, place: int, *, note: str = "") -> None:
         """The learner finished a community challenge in ``place``: points and badges."""
         try:
             with self.session.begin_nested():
@@ -83,7 +83,7 @@ class Rewards:
         except IntegrityError:
             return  # placed already (a challenge closes once)
         self.points(place_due(place, self.rules), reason="challenge_placed",
-                    source_key=f"challenge:{challenge_key}", note=challenge_key)  # fmt: skip
+                    source_key=f"challenge:{challenge_key}", note=note or challenge_key)  # fmt: skip
         self.check(badges.CHALLENGE_KINDS)
 
     def give(self, badge: BadgeSpec, *, by: int, note: str) -> bool:
@@ -94,7 +94,9 @@ class Rewards:
         return new is not None
 
     def finish(self) -> Celebration:
-        """Notes a level-up and keeps a notification of each new badge and level."""
+        """Brings the learner's challenge contributions up to date, notes a level-up and
+        keeps a notification of each new badge and level."""
+        challenges.refresh(self.session, self.rules, self.user_id)
         before = level_for(self.start_total, self.rules.levels).number
         after = level_for(ledger.total_points(self.session, self.user_id), self.rules.levels)
         if after.number > before:

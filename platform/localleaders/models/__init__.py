@@ -15,6 +15,14 @@ from localleaders.models.audit import AuditEntry
 from localleaders.models.base import metadata
 from localleaders.models.boards import BoardCount, BoardScore
 from localleaders.models.catalog import Course, Lesson, LessonText, Module, Track
+from localleaders.models.challenges import (
+    Challenge,
+    ChallengeFormat,
+    ChallengeScore,
+    ChallengeTeam,
+    ChallengeTeamMember,
+    Measure,
+)
 from localleaders.models.cohorts import (
     Announcement,
     Cohort,
@@ -47,7 +55,12 @@ __all__ = [
     "BadgeAward",
     "BoardCount",
     "BoardScore",
+    "Challenge",
+    "ChallengeFormat",
     "ChallengePlacement",
+    "ChallengeScore",
+    "ChallengeTeam",
+    "ChallengeTeamMember",
     "Cohort",
     "CohortCourse",
     "CohortMember",
@@ -62,6 +75,7 @@ __all__ = [
     "LessonCompletion",
     "LessonText",
     "LessonVisit",
+    "Measure",
     "Module",
     "Notification",
     "PointEntry",

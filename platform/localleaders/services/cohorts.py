@@ -14,6 +14,8 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from localleaders.catalog.program import ProgramSpec
+from localleaders.gamification import challenges as challenge_scores
 from localleaders.i18n import N_, Message
 from localleaders.models import (
     Announcement,
@@ -400,7 +402,9 @@ def by_code(session: Session, *, code: str) -> Cohort:
     return cohort
 
 
-def join(session: Session, *, user: User, code: str) -> Cohort:
+def join(session: Session, *, user: User, code: str, rules: ProgramSpec | None = None) -> Cohort:
+    """Joins (once); with the program's ``rules``, what the learner did inside the cohort's
+    running challenges counts at once."""
     cohort = by_code(session, code=code)
     assert cohort.id is not None and user.id is not None
     if not _is_member(session, user, cohort.id):
@@ -410,10 +414,19 @@ def join(session: Session, *, user: User, code: str) -> Cohort:
                 session.flush()
         except IntegrityError:
             pass  # joined twice at once: one membership is all that is wanted
+    if rules is not None:
+        challenge_scores.refresh(session, rules, user.id)
     return cohort
 
 
-def add_learner(session: Session, *, actor: User, cohort: Cohort, username: str) -> User:
+def add_learner(
+    session: Session,
+    *,
+    actor: User,
+    cohort: Cohort,
+    username: str,
+    rules: ProgramSpec | None = None,
+) -> User:
     require_open(cohort)
     learner = session.exec(
         select(User).where(User.username == username.strip().lower(), User.is_active)
@@ -424,6 +437,9 @@ def add_learner(session: Session, *, actor: User, cohort: Cohort, username: str)
     if _is_member(session, learner, cohort.id):
         raise InvalidInput({"username": Message(N_("This person is already in the cohort."))})
     session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
+    session.flush()
+    if rules is not None:
+        challenge_scores.refresh(session, rules, learner.id)
     audit.record(session, actor=actor, action="cohort.add_learner", target_type="cohort",
                  target_id=cohort.id, user_id=learner.id)  # fmt: skip
     return learner

@@ -7,6 +7,7 @@ is on no board but still sees their own rank. A trainer may hide a cohort's boar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
@@ -108,22 +109,34 @@ def cohort_board(
         .join(BoardScore, col(BoardScore.user_id) == col(User.id))
         .where(CohortMember.cohort_id == cohort_id, BoardScore.board == key)
     ).all()
-    names = {u or 0: n for u, n, _ in scores}
-    rows = boards.ranked(boards.board_order((u or 0, s) for u, _, s in scores))
-    lines = [_line(row, names, user.id or 0) for row in rows]
+    private = None
+    if user.leaderboard_opt_out and not staff:
+        private = _own_score(session, rules, user, key)
+    lines, me, near = ranked_lines(scores, user=user, private_score=private)
+    view = BoardView(period, lines[: boards.TOP], me, near, len(lines), user.leaderboard_opt_out,
+                     hidden=cohort.leaderboard_hidden)  # fmt: skip
+    return cohort, view, staff
+
+
+def ranked_lines(
+    scores: Iterable[tuple[int | None, str, int]], *, user: User, private_score: int | None = None
+) -> tuple[list[Line], Line | None, list[Line]]:
+    """(user, display name, score) rows of a board small enough to rank here: every line
+    in rank order, mine, and mine with my neighbours. ``private_score`` places a learner
+    who is not on the board (opted out) where they would be, for their eyes only."""
+    rows = list(scores)
+    names = {u or 0: n for u, n, _ in rows}
+    ranked = boards.ranked(boards.board_order((u or 0, s) for u, _, s in rows))
+    lines = [_line(row, names, user.id or 0) for row in ranked]
     me = next((line for line in lines if line.is_me), None)
-    if me is None and user.leaderboard_opt_out and not staff:
-        score = _own_score(session, rules, user, key)
-        if score is not None:
-            above = sum(1 for line in lines if line.score > score)
-            me = Line(above + 1, user.display_name, score, True)
+    if me is None and private_score is not None:
+        above = sum(1 for line in lines if line.score > private_score)
+        me = Line(above + 1, user.display_name, private_score, True)
     near = []
     if me is not None and me in lines:
         at = lines.index(me)
         near = lines[max(0, at - boards.NEIGHBOURS) : at + boards.NEIGHBOURS + 1]
-    view = BoardView(period, lines[: boards.TOP], me, near, len(lines), user.leaderboard_opt_out,
-                     hidden=cohort.leaderboard_hidden)  # fmt: skip
-    return cohort, view, staff
+    return lines, me, near
 
 
 def set_hidden(session: Session, *, actor: User, cohort_id: int, hidden: bool) -> Cohort:

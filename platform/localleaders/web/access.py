@@ -31,8 +31,10 @@ class Access:
     roles: frozenset[Role] | None
     scope: str | None = None
     """``"cohort"``: only trainers of the cohort in the path (admins: all), others get 404;
-    ``"member"``: members of the cohort in the path and its trainers, others get 404. The
-    route checks the scope through services.cohorts; the access matrix tests it."""
+    ``"member"``: members of the cohort in the path and its trainers, others get 404;
+    ``"challenge"``: those who see the challenge in the path (its cohort's members and
+    trainers; everyone signed in for a program-wide one), others get 404. The route checks
+    the scope through services.cohorts or services.challenges; the access matrix tests it."""
 
     def __call__(self, request: Request) -> None:
         if self.roles is None:
@@ -50,6 +52,8 @@ TRAINER = Access("trainer", frozenset({Role.trainer, Role.admin}))
 ADMIN = Access("admin", frozenset({Role.admin}))
 COHORT_TRAINER = Access("cohort_trainer", frozenset({Role.trainer, Role.admin}), "cohort")
 COHORT_MEMBER = Access("cohort_member", frozenset(Role), "member")
+CHALLENGE_MEMBER = Access("challenge_member", frozenset(Role), "challenge")
+CHALLENGE_TRAINER = Access("challenge_trainer", frozenset({Role.trainer, Role.admin}), "challenge")
 
 anyone = Depends(ANYONE)
 signed_in = Depends(SIGNED_IN)
@@ -57,6 +61,8 @@ trainers = Depends(TRAINER)
 admins = Depends(ADMIN)
 cohort_trainers = Depends(COHORT_TRAINER)
 cohort_members = Depends(COHORT_MEMBER)
+challenge_members = Depends(CHALLENGE_MEMBER)
+challenge_trainers = Depends(CHALLENGE_TRAINER)
 
 
 def rule_of(route: APIRoute) -> Access | None:

@@ -23,6 +23,8 @@ from localleaders.web.routes import (
     actions,
     admin,
     badges,
+    challenge_forms,
+    challenges,
     cohorts,
     consultations,
     leaderboards,
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         profile,
         badges,
         leaderboards,
+        challenge_forms,  # before challenges: /challenges/new is not a challenge id
+        challenges,
         openbadges,
         cohorts,
         trainer,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import gettext
 import hashlib
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_timedelta
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -69,6 +70,7 @@ REASON_NAMES = {
     "recalculation": Message(N_("Recalculated under new rules")),
     "recalculation_correction": Message(N_("Recalculated under new rules")),
     "challenge_placed": Message(N_("Place in a community challenge")),
+    "challenge_goal": Message(N_("Shared goal of a community challenge reached")),
 }
 TIER_NAMES = {
     "bronze": Message(N_("Bronze")),
@@ -137,6 +139,17 @@ def _datetime(context: Context, value: datetime, format: str = "medium") -> str:
 
 
 @pass_context
+def _duration(context: Context, value: timedelta) -> str:
+    """ "3 days", "5 hours": a time span to read at a glance, in the reader's language."""
+    return format_timedelta(
+        max(value, timedelta(minutes=1)),
+        threshold=1.5,
+        granularity="minute",
+        locale=context["locale"],
+    )
+
+
+@pass_context
 def _date(context: Context, value: date | None, format: str = "medium") -> str:
     return (
         "" if value is None else babel_format_date(value, format=format, locale=context["locale"])
@@ -168,7 +181,7 @@ class Templates:
         )
         self.env.filters.update(
             t=_translate_message, local=_local, number=_number, datetime=_datetime, date=_date,
-            langattr=_lang_attr,
+            langattr=_lang_attr, duration=_duration,
         )  # fmt: skip
 
     def static_url(self, path: str) -> str:

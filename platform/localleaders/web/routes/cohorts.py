@@ -21,7 +21,7 @@ from localleaders.web.access import (
     signed_in,
     trainers,
 )
-from localleaders.web.deps import DbDep, LocaleDep, TemplatesDep
+from localleaders.web.deps import DbDep, LocaleDep, ProgramDep, TemplatesDep
 from localleaders.web.forms import FormLists, first
 from localleaders.web.templating import Templates, is_htmx
 
@@ -58,12 +58,13 @@ def _my_cohorts(
 
 @router.post("/cohorts/join", dependencies=[signed_in])
 def join_by_code(
-    request: Request, user: CurrentUser, form: FormLists, db: DbDep, templates: TemplatesDep
-) -> Response:
+    request: Request, user: CurrentUser, form: FormLists, db: DbDep, templates: TemplatesDep,
+    program: ProgramDep,
+) -> Response:  # fmt: skip
     code = first(form, "code")
     try:
         with db.session(write=True) as session:
-            cohort = cohorts.join(session, user=user, code=code)
+            cohort = cohorts.join(session, user=user, code=code, rules=program)
     except InvalidInput as exc:
         return _my_cohorts(request, user, db, templates, errors=exc.errors, code=code,
                            status_code=422)  # fmt: skip
@@ -93,11 +94,12 @@ def invitation(request: Request, code: str, db: DbDep, templates: TemplatesDep) 
 
 @router.post("/join/{code}", dependencies=[signed_in])
 def accept_invitation(
-    request: Request, code: str, user: CurrentUser, db: DbDep, templates: TemplatesDep
-) -> Response:
+    request: Request, code: str, user: CurrentUser, db: DbDep, templates: TemplatesDep,
+    program: ProgramDep,
+) -> Response:  # fmt: skip
     try:
         with db.session(write=True) as session:
-            cohort = cohorts.join(session, user=user, code=code)
+            cohort = cohorts.join(session, user=user, code=code, rules=program)
     except InvalidInput as exc:
         context = {"cohort": None, "problem": exc.errors["code"], "code": code}
         return templates.render(request, "pages/join.html", context, status_code=404)
@@ -295,12 +297,12 @@ def new_join_code(
 @router.post("/trainer/cohorts/{cohort_id}/learners", dependencies=[cohort_trainers])
 def add_learner(
     request: Request, cohort_id: int, user: CurrentUser, form: FormLists, db: DbDep,
-    templates: TemplatesDep,
+    templates: TemplatesDep, program: ProgramDep,
 ) -> Response:  # fmt: skip
     username = first(form, "username")
 
     def change(session: Any, cohort: Cohort) -> None:
-        cohorts.add_learner(session, actor=user, cohort=cohort, username=username)
+        cohorts.add_learner(session, actor=user, cohort=cohort, username=username, rules=program)
 
     return _change(request, db, templates, user, cohort_id, change, "added",
                    values={"username": username})  # fmt: skip
