@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select, update
 from localleaders.catalog.program import ProgramSpec
 from localleaders.db import Database
 from localleaders.gamification import challenges as scores
+from localleaders.gamification.recalculate import recalculate
 from localleaders.models import (
     BadgeAward,
     Challenge,
@@ -341,6 +342,15 @@ def test_cooperative_challenge_rewards_every_contributor_when_the_goal_is_reache
                                 .where(PointEntry.reason == "challenge_goal")).all())  # fmt: skip
     assert rewarded == {ala, bo, cy}
     assert session.exec(select(func.count()).select_from(ChallengePlacement)).one() == 0
+    # A change of rules re-derives the goal's points like every other award.
+    with db.session(write=True) as write:
+        assert recalculate(write, program) == []
+        richer = program.model_copy(
+            update={"points": program.points.model_copy(update={"challenge_goal": 50})}
+        )
+        changes = recalculate(write, richer)
+    extra = 50 - program.points.challenge_goal
+    assert {(c.user_id, c.points) for c in changes} == {(ala, extra), (bo, extra), (cy, extra)}
 
 
 def test_a_cooperative_goal_missed_rewards_nobody(

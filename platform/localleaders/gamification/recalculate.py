@@ -1,7 +1,7 @@
 """Re-deriving awards after a change of rules.
 
 Every derivable award is re-computed from the records (completions, quiz attempts, actions,
-consultations, challenge placements) under the current rules and compared with what the
+consultations, challenge placements and shared goals) under the current rules and compared with what the
 ledger holds per subject. A difference is appended as a new row ("recalculation"), never
 an edit; badges the learner now qualifies for are awarded. Manual awards are left alone.
 The caller decides whether the transaction commits (``--apply``) or rolls back
@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from localleaders.catalog.program import ProgramSpec
 from localleaders.gamification import badges, boards, ledger, streaks
 from localleaders.gamification.engine import Rewards
 from localleaders.gamification.points import action_due, place_due
 from localleaders.models import (
+    Challenge,
+    ChallengeFormat,
     ChallengePlacement,
+    ChallengeScore,
     CommunityAction,
     Consultation,
     Lesson,
@@ -30,7 +33,7 @@ from localleaders.models import (
     User,
 )
 
-DERIVED = ("lesson", "quiz", "perfect", "action", "consultation", "challenge")
+DERIVED = ("lesson", "quiz", "perfect", "action", "consultation", "challenge", "challenge-goal")
 Due = dict[int, dict[str, tuple[int, str]]]  # user -> subject -> (points due, note)
 
 
@@ -70,6 +73,31 @@ def _others(session: Session, rules: ProgramSpec, due: Due) -> None:
     for placed in session.exec(select(ChallengePlacement)):
         key = f"challenge:{placed.challenge_key}"
         due[placed.user_id][key] = (place_due(placed.place, rules), placed.challenge_key)
+    _shared_goals(session, rules, due)
+
+
+def _shared_goals(session: Session, rules: ProgramSpec, due: Due) -> None:
+    """Every contributor to a closed cooperative challenge whose goal was reached."""
+    reached = session.exec(
+        select(Challenge.id, func.sum(ChallengeScore.score), Challenge.goal)
+        .join(ChallengeScore, col(ChallengeScore.challenge_id) == col(Challenge.id))
+        .where(
+            col(Challenge.closed_at).is_not(None),
+            Challenge.format == ChallengeFormat.cooperative.value,
+        )
+        .group_by(col(Challenge.id), col(Challenge.goal))
+    ).all()
+    for challenge_id, total, goal in reached:
+        if not goal or (total or 0) < goal:
+            continue
+        key = f"challenge-{challenge_id}"
+        contributors = session.exec(
+            select(ChallengeScore.user_id).where(
+                ChallengeScore.challenge_id == challenge_id, ChallengeScore.score > 0
+            )
+        )
+        for user_id in contributors:
+            due[user_id][f"challenge-goal:{key}"] = (rules.points.challenge_goal, key)
 
 
 def _awarded(session: Session) -> dict[int, dict[str, int]]:
