@@ -10,7 +10,7 @@ HTMX := static/js/vendor/htmx.min.js
 POT := /tmp/localleaders-messages.pot
 export LOCALLEADERS_DATABASE_URL ?= sqlite:///localleaders.db
 
-.PHONY: bench bench-boards screenshots run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
+.PHONY: bench bench-matrix bench-boards screenshots run test test-sqlite test-postgres lint format typecheck i18n lock clean system-deps help
 
 help:
 	@echo "make run    - set up (first time), migrate, load courses and demo data, serve on http://$(HOST):$(PORT)"
@@ -97,8 +97,15 @@ clean:
 screenshots: setup system-deps
 	LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py tests/browser/test_cohort_journey.py tests/browser/test_action_journey.py
 
-# Measures the progress matrix of a 300-learner cohort (docs/benchmarks.md). Not part of `make test`.
+# The load benchmark (docs/performance.md): the app as in production under wrk, beside a bare
+# FastAPI "hello". Not part of `make test`; installs wrk (Debian) when it is missing.
 bench: setup
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+		|| { command -v sudo >/dev/null && sudo apt-get install -y -qq wrk; } || { echo "wrk is needed: sudo apt-get install wrk"; exit 1; }
+	$(BIN)/python benchmarks/load.py
+
+# The progress matrix of a 300-learner cohort (docs/benchmarks.md). Not part of `make test`.
+bench-matrix: setup
 	$(BIN)/python benchmarks/progress_matrix.py
 
 # One leaderboard with a million learners, on SQLite then on a throwaway PostgreSQL

@@ -7,7 +7,7 @@ the page's size and the number of SQL statements one request runs.
 
     .venv/bin/python benchmarks/progress_matrix.py [--learners 300] [--runs 50]
 
-Not part of ``make test``: it measures, it does not assert. ``make bench`` runs it.
+Not part of ``make test``: it measures, it does not assert. ``make bench-matrix`` runs it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -279,11 +279,20 @@ def demo() -> None:
         typer.echo(line)
 
 
+def uvicorn_options(workers: int, *, access_log: bool = False) -> dict[str, Any]:
+    """How the app is served (the load benchmark serves its "hello" ceiling the same way)."""
+    return {"workers": workers, "server_header": False, "proxy_headers": True,
+            "log_level": "info", "access_log": access_log}  # fmt: skip
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
     workers: Annotated[int, typer.Option(min=1)] = 1,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request with the client's address (off: privacy).")
+    ] = False,
 ) -> None:
     """Apply migrations, sync courses, purge old audit entries, then serve the web app."""
     import uvicorn
@@ -292,16 +301,8 @@ def serve(
     courses_sync(None)
     audit_purge(None)
     typer.echo(f"Serving on http://{host}:{port}")
-    uvicorn.run(
-        "localleaders.web.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        server_header=False,
-        proxy_headers=True,
-        log_level="info",
-    )
+    uvicorn.run("localleaders.web.app:create_app", factory=True, host=host, port=port,
+                **uvicorn_options(workers, access_log=access_log))  # fmt: skip
 
 
 def main() -> None:

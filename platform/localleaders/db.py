@@ -25,7 +25,11 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            poolclass=NullPool if url in ("sqlite://", "sqlite:///:memory:") else None,
+            **(
+                {"poolclass": NullPool}
+                if url in ("sqlite://", "sqlite:///:memory:")
+                else {"pool_size": pool_size, "max_overflow": pool_size}
+            ),
         )
         _configure_sqlite(engine)
         return engine
@@ -52,9 +56,9 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """One engine and the way requests, commands and tests open sessions on it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size=pool_size)
         self.is_sqlite = url.startswith("sqlite")
 
     @contextmanager

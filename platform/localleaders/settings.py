@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Impact report: gender totals of fewer people than this are hidden (privacy).
     report_min_group: int = Field(default=5, ge=1)
     audit_retention_days: int = Field(default=730, ge=30)
+    # Threads per worker process for database work (and database connections to match).
+    # Few threads keep the GIL and the database from thrashing under load (docs/performance.md).
+    threads: int = Field(default=8, ge=1, le=64)
     # The public address of the platform (e.g. https://learn.example.org): published Open
     # Badges carry it in their URLs, which must stay stable. Unset: the request's address.
     public_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+(/[^\s]*)?$")

@@ -197,7 +197,8 @@ def evaluate(
         missing = {t: n for t, n in criterion.thresholds().items() if (badge.key, t) not in held}
         if not missing:
             continue
-        cache_key = criterion.model_dump_json()
+        # What is measured, not the thresholds: badges counting the same thing share a query.
+        cache_key = criterion.model_dump_json(exclude={"count", "tiers"})
         if cache_key not in measured:
             measured[cache_key] = METRICS[criterion.kind](session, user_id, criterion)
         for tier, threshold in missing.items():

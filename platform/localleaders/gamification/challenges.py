@@ -141,16 +141,14 @@ def live_for(
 ) -> list[Challenge]:
     """Challenges the learner takes part in that have started and not closed."""
     cohorts = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
-    learner = session.exec(
-        select(User.id).where(User.id == user_id, User.role == Role.learner.value)
-    ).first()
-    scope = [col(Challenge.cohort_id).in_(cohorts)]
-    if learner is not None:
-        scope.append(col(Challenge.cohort_id).is_(None))
+    learner = select(User.id).where(User.id == user_id, User.role == Role.learner.value)
     query = select(Challenge).where(
         col(Challenge.closed_at).is_(None),
         col(Challenge.starts_on) <= today(rules, now),
-        or_(*scope),
+        or_(
+            col(Challenge.cohort_id).in_(cohorts),
+            col(Challenge.cohort_id).is_(None) & learner.exists(),
+        ),
     )
     return list(session.exec(query))
 

@@ -82,6 +82,8 @@ class ConsultationRow:
 
 def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
     wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
     rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(wanted)))
     return dict(rows.all())
 

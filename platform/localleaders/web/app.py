@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.middleware.gzip import GZipMiddleware
@@ -45,11 +47,23 @@ def courses_root(settings: Settings) -> Path:
     return settings.courses_dir or data_dir("courses")
 
 
+def _threads(count: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Sets how many threads run the synchronous routes and database work at once."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = count
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
     settings = settings or Settings()
-    db = db or Database(settings.database_url)
+    db = db or Database(settings.database_url, pool_size=settings.threads + 2)
     debug = settings.environment == "development"
-    app = FastAPI(title="Local Leaders", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Local Leaders", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_threads(settings.threads))  # fmt: skip
     app.state.settings = settings
     app.state.db = db
     app.state.program = load_program(courses_root(settings))
