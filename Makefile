@@ -95,7 +95,7 @@ clean:
 	rm -rf $(VENV) $(OBV) node_modules static/js/vendor dist build .pytest_cache .ruff_cache .mypy_cache
 
 screenshots: setup system-deps
-	LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py tests/browser/test_cohort_journey.py tests/browser/test_action_journey.py tests/browser/test_challenges.py::test_challenge_pages_are_light_and_fit_a_phone
+	LOCALLEADERS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py tests/browser/test_cohort_journey.py tests/browser/test_action_journey.py tests/browser/test_challenge_pages.py::test_challenge_pages_are_light_and_fit_a_phone
 
 # The load benchmark (docs/performance.md): the app as in production under wrk, beside a bare
 # FastAPI "hello". Not part of `make test`; installs wrk (Debian) when it is missing.
