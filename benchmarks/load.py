@@ -93,7 +93,10 @@ def workers_of(process: subprocess.Popen[bytes]) -> list[int]:
     """The processes serving requests: uvicorn's children when it supervises several."""
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     pids = [int(p) for p in children.read_text().split()] if children.exists() else []
-    return pids or [process.pid]
+    serving = [
+        p for p in pids if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()
+    ]
+    return serving or [process.pid]
 
 
 def peak_mb(pid: int) -> float:
@@ -276,7 +279,7 @@ def check_awards(db_path: Path, data: dataset.DataSet) -> list[str]:
             "SELECT count(*) FROM user_points p WHERE p.total != "
             "(SELECT coalesce(sum(amount), 0) FROM point_entry e WHERE e.user_id = p.user_id)"
         ).fetchone()[0]
-    return [f"Completions made under load: {made:,}; their awards: {awards:,} "
+    return [f"Completions made under load (all runs so far): {made:,}; their awards: {awards:,} "
             f"(duplicates: {awards - made}); totals differing from the ledger: {drift}.", ""]  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -297,9 +298,12 @@ def serve(
     """Apply migrations, sync courses, purge old audit entries, then serve the web app."""
     import uvicorn
 
-    db_upgrade()
-    courses_sync(None)
-    audit_purge(None)
+    # In a child process each: the memory a sync takes (every course parsed and rendered)
+    # is given back before serving starts, instead of staying in the worker's peak.
+    for step in (["db", "upgrade"], ["courses", "sync"], ["audit", "purge"]):
+        done = subprocess.run([sys.executable, "-m", "localleaders", *step], check=False)
+        if done.returncode:
+            raise typer.Exit(done.returncode)
     typer.echo(f"Serving on http://{host}:{port}")
     uvicorn.run("localleaders.web.app:create_app", factory=True, host=host, port=port,
                 **uvicorn_options(workers, access_log=access_log))  # fmt: skip
